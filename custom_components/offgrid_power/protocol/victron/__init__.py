@@ -1,0 +1,60 @@
+"""Victron Bluetooth advertisements: Instant Readout and VE.Smart Networking.
+
+Pure library: no Home Assistant import. ``parse`` turns Home Assistant's
+``manufacturer_data[0x02E1]`` into a ``VictronRecord`` or raises one
+``VictronParseError`` subclass saying why not.
+"""
+
+from .errors import (
+    CounterUnknownError,
+    ImplausibleRecordError,
+    IncompleteKeyError,
+    InvalidKeyError,
+    KeyRequiredError,
+    TruncatedError,
+    UnsupportedRecordError,
+    VictronParseError,
+    WrongKeyError,
+)
+from .fields import FieldKind, FieldSpec, FieldValue, RecordLayout
+from .instant_readout import (
+    PRODUCT_ADVERTISEMENT,
+    VICTRON_COMPANY_ID,
+    AdvertisementHeader,
+    VictronRecord,
+    implausible_fields,
+    parse,
+    peek_header,
+    verify_key,
+)
+from .keys import normalize_key
+from .products import product_name
+from .records import LAYOUTS, RECORD_NAMES
+
+__all__ = [
+    "LAYOUTS",
+    "PRODUCT_ADVERTISEMENT",
+    "RECORD_NAMES",
+    "VICTRON_COMPANY_ID",
+    "AdvertisementHeader",
+    "CounterUnknownError",
+    "FieldKind",
+    "FieldSpec",
+    "FieldValue",
+    "ImplausibleRecordError",
+    "IncompleteKeyError",
+    "InvalidKeyError",
+    "KeyRequiredError",
+    "RecordLayout",
+    "TruncatedError",
+    "UnsupportedRecordError",
+    "VictronParseError",
+    "VictronRecord",
+    "WrongKeyError",
+    "implausible_fields",
+    "normalize_key",
+    "parse",
+    "peek_header",
+    "product_name",
+    "verify_key",
+]

@@ -1,0 +1,39 @@
+"""Turning what a user pastes into a 16-byte AES key."""
+
+from __future__ import annotations
+
+import string
+
+from .errors import IncompleteKeyError, InvalidKeyError
+
+KEY_LENGTH = 16
+_HEX_DIGITS = frozenset(string.hexdigits)
+# Separators people paste from the app, notes or other tools.
+_SEPARATORS = str.maketrans("", "", " \t\r\n-:_")
+
+
+def normalize_key(text: str) -> bytes:
+    """Return the 16 key bytes written in ``text``.
+
+    Spaces, dashes, colons, underscores, letter case and a ``0x`` prefix are
+    forgiven. Raises ``IncompleteKeyError`` for 31 digits and
+    ``InvalidKeyError`` for anything else that is not 32 hex digits.
+    """
+    digits = text.translate(_SEPARATORS).lower().removeprefix("0x")
+    if not _HEX_DIGITS.issuperset(digits):
+        raise InvalidKeyError("the key may only contain hex digits (0-9, a-f)")
+    if len(digits) == 2 * KEY_LENGTH - 1:
+        raise IncompleteKeyError(
+            "the key has 31 hex digits instead of 32; VictronConnect hid one: "
+            "use the app's copy button or reset the Bluetooth PIN"
+        )
+    if len(digits) != 2 * KEY_LENGTH:
+        raise InvalidKeyError(f"the key must have 32 hex digits, not {len(digits)}")
+    return bytes.fromhex(digits)
+
+
+def check_key(key: bytes) -> bytes:
+    """Return ``key`` if it has the AES-128 length, else raise ``InvalidKeyError``."""
+    if len(key) != KEY_LENGTH:
+        raise InvalidKeyError(f"the key must be {KEY_LENGTH} bytes, not {len(key)}")
+    return key
