@@ -1,0 +1,109 @@
+"""Turn register words into a `PowmrSnapshot`.
+
+Input is what the wire delivered: blocks of 16-bit words keyed by their start
+address, before any byte swap. The codec swaps the Family A 45xx words, applies
+scale, sign and enum maps, and decodes flag bits. A register that was not read
+is `None`; it is never replaced by 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+import math
+from types import MappingProxyType
+
+from .errors import PowmrInvalidDataError
+from .registers import PowmrFamily, Register, RegisterMap, swap_bytes
+
+type Value = float | int | str | bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class PowmrSnapshot:
+    """Decoded values of one poll; every key of the family's map is present."""
+
+    family: PowmrFamily
+    values: Mapping[str, Value]
+    wire_words: Mapping[int, int]
+
+    def __getitem__(self, key: str) -> Value:
+        return self.values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.values)
+
+    def get(self, key: str) -> Value:
+        return self.values.get(key)
+
+    def number(self, key: str) -> float | None:
+        """The value as a float, or None when absent or not numeric (enums, flags)."""
+        value = self.values.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        return float(value)
+
+
+def _decimals(scale: float) -> int:
+    return max(0, -math.floor(math.log10(scale))) if scale < 1 else 0
+
+
+def scale_value(register: Register, number: int) -> Value:
+    """Apply enum, flag or scale to a register's integer."""
+    if register.options is not None:
+        return register.options.get(number, f"unknown_{number}")
+    if register.boolean:
+        return bool(number)
+    if register.scale == 1:
+        return number
+    return round(number * register.scale, _decimals(register.scale))
+
+
+def _integer(register: Register, words: Sequence[int]) -> int:
+    number = 0
+    for word in words:
+        number = (number << 16) | word
+    bits = 16 * register.words
+    if register.signed and number >= 1 << (bits - 1):
+        number -= 1 << bits
+    return number
+
+
+def flatten_blocks(blocks: Mapping[int, Sequence[int]]) -> dict[int, int]:
+    """Wire words by address; raise if a word is not a 16-bit unsigned integer."""
+    words: dict[int, int] = {}
+    for start, block in blocks.items():
+        for offset, word in enumerate(block):
+            if not isinstance(word, int) or not 0 <= word <= 0xFFFF:
+                raise PowmrInvalidDataError(f"register {start + offset}: {word!r} is not a u16")
+            words[start + offset] = word
+    return words
+
+
+def logical_words(register_map: RegisterMap, wire: Mapping[int, int]) -> dict[int, int]:
+    """Words in logical (big-endian) order: Family A 45xx words get their bytes swapped."""
+    return {
+        address: swap_bytes(word) if register_map.is_swapped(address) else word
+        for address, word in wire.items()
+    }
+
+
+def decode(register_map: RegisterMap, blocks: Mapping[int, Sequence[int]]) -> PowmrSnapshot:
+    """Decode wire words (blocks keyed by start address) into a snapshot."""
+    wire = flatten_blocks(blocks)
+    logical = logical_words(register_map, wire)
+    values: dict[str, Value] = {}
+    for register in register_map.registers:
+        span = range(register.address, register.address + register.words)
+        if all(address in logical for address in span):
+            number = _integer(register, [logical[address] for address in span])
+            values[register.key] = scale_value(register, number)
+        else:
+            values[register.key] = None
+    for flag in register_map.flags:
+        word = logical.get(flag.address)
+        mask = flag.logical_mask
+        values[flag.key] = None if word is None else (word & mask) == mask
+    return PowmrSnapshot(
+        register_map.family, MappingProxyType(values), MappingProxyType(dict(sorted(wire.items())))
+    )

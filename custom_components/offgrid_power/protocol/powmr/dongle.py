@@ -1,0 +1,128 @@
+"""HTTP client for the ESP32 PowMr dongle firmware's `/api/status` JSON.
+
+Two layouts exist: the README's (PV fields inside `dc`) and the current
+firmware's (a separate `pv` group, `power_factor` in `ac`). Both map to the
+same `PowmrSnapshot` as a Modbus poll; values the firmware derives itself are
+added under the names `derived.DerivedValues` uses. The firmware keeps
+serving its previous values after a failed read, so a document counts only
+when `inverter.valid_info` is 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import json
+from types import MappingProxyType
+
+import aiohttp
+
+from .codec import PowmrSnapshot, Value
+from .errors import PowmrConnectionError, PowmrInvalidDataError, PowmrTimeoutError
+from .registers import FAMILY_A, PowmrFamily
+
+# (group, field) → snapshot key; a PV field is looked up in `pv` first, then in `dc`.
+_NUMBERS: tuple[tuple[str, str, str], ...] = (
+    ("ac", "input_voltage", "grid_voltage"),
+    ("ac", "input_freq", "grid_frequency"),
+    ("ac", "output_voltage", "output_voltage"),
+    ("ac", "output_freq", "output_frequency"),
+    ("ac", "output_load_percent", "load_percent"),
+    ("ac", "output_va", "output_apparent_power"),
+    ("ac", "output_watts", "output_active_power"),
+    ("ac", "power_factor", "power_factor"),
+    ("dc", "voltage", "battery_voltage"),
+    ("dc", "charge_current", "battery_charge_current"),
+    ("dc", "discharge_current", "battery_discharge_current"),
+    ("dc", "charge_power", "charge_power"),
+    ("dc", "discharge_power", "discharge_power"),
+    ("dc", "voltage_corrected", "battery_voltage_corrected"),
+    ("dc", "batt_v_compensation_k", "series_resistance"),
+    ("dc", "new_k", "series_resistance_sample"),
+    ("pv", "pv_voltage", "pv_voltage"),
+    ("pv", "pv_power", "pv_power"),
+    ("pv", "pv_current", "pv_current"),
+    ("pv", "pv_energy_produced", "pv_energy_today"),
+    ("inverter", "temp", "temperature"),
+    ("inverter", "soc", "soc_estimate"),
+    ("inverter", "battery_energy", "stored_energy"),
+    ("inverter", "eff_w", "efficiency"),
+    ("inverter", "autonomy", "autonomy_minutes"),
+    ("inverter", "energy_spent_ac", "output_energy"),
+    ("inverter", "read_time", "read_time_ms"),
+)
+
+# (group, field) → register whose enum decodes the code.
+_ENUMS: tuple[tuple[str, str, int], ...] = (
+    ("inverter", "op_mode", 4501),
+    ("inverter", "charger", 4555),
+    ("inverter", "charger_source_priority", 4536),
+    ("inverter", "output_source_priority", 4537),
+)
+
+
+def _group(payload: Mapping[str, object], name: str) -> Mapping[str, object]:
+    group = payload.get(name)
+    return group if isinstance(group, dict) else {}
+
+
+def _number(group: Mapping[str, object], field: str) -> float | int | None:
+    value = group.get(field)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value
+
+
+def _lookup(payload: Mapping[str, object], group: str, field: str) -> float | int | None:
+    value = _number(_group(payload, group), field)
+    if value is None and group == "pv":
+        return _number(_group(payload, "dc"), field)
+    return value
+
+
+def parse_status(payload: object) -> PowmrSnapshot:
+    """Map one `/api/status` document to a snapshot; raise unless it is marked valid."""
+    if not isinstance(payload, dict):
+        raise PowmrInvalidDataError("status document is not a JSON object")
+    if _number(_group(payload, "inverter"), "valid_info") != 1:
+        raise PowmrInvalidDataError("dongle reports no valid data (valid_info != 1)")
+    values: dict[str, Value] = dict.fromkeys(FAMILY_A.keys)
+    for group, field, key in _NUMBERS:
+        values[key] = _lookup(payload, group, field)
+    for group, field, address in _ENUMS:
+        code = _number(_group(payload, group), field)
+        options = FAMILY_A.by_address[address].options or {}
+        key = FAMILY_A.by_address[address].key
+        values[key] = None if code is None else options.get(int(code), f"unknown_{int(code)}")
+    return PowmrSnapshot(PowmrFamily.FAMILY_A, MappingProxyType(values), MappingProxyType({}))
+
+
+class DongleClient:
+    """Polls one dongle through a session the caller owns (Home Assistant's shared session)."""
+
+    def __init__(
+        self, session: aiohttp.ClientSession, host: str, port: int = 80, timeout: float = 10.0
+    ) -> None:
+        self.session = session
+        self.url = f"http://{host}:{port}/api/status"
+        self.timeout = timeout
+
+    async def read_snapshot(self) -> PowmrSnapshot:
+        return parse_status(await self.read_status())
+
+    async def read_status(self) -> object:
+        """The raw JSON document, for diagnostics."""
+        try:
+            async with self.session.get(
+                self.url, timeout=aiohttp.ClientTimeout(total=self.timeout)
+            ) as response:
+                if response.status != 200:
+                    raise PowmrConnectionError(f"{self.url} answered HTTP {response.status}")
+                text = await response.text()
+        except TimeoutError as err:
+            raise PowmrTimeoutError(f"{self.url} did not answer in {self.timeout} s") from err
+        except aiohttp.ClientError as err:
+            raise PowmrConnectionError(f"{self.url}: {err}") from err
+        try:
+            return json.loads(text)
+        except ValueError as err:
+            raise PowmrInvalidDataError(f"{self.url} sent invalid JSON") from err
