@@ -19,7 +19,7 @@ def normalize_key(text: str) -> bytes:
     forgiven. Raises ``IncompleteKeyError`` for 31 digits and
     ``InvalidKeyError`` for anything else that is not 32 hex digits.
     """
-    digits = text.translate(_SEPARATORS).lower().removeprefix("0x")
+    digits = compact_hex(text).lower().removeprefix("0x")
     if not _HEX_DIGITS.issuperset(digits):
         raise InvalidKeyError("the key may only contain hex digits (0-9, a-f)")
     if len(digits) == 2 * KEY_LENGTH - 1:
@@ -30,6 +30,11 @@ def normalize_key(text: str) -> bytes:
     if len(digits) != 2 * KEY_LENGTH:
         raise InvalidKeyError(f"the key must have 32 hex digits, not {len(digits)}")
     return bytes.fromhex(digits)
+
+
+def compact_hex(text: str) -> str:
+    """``text`` without the separators people put between hex digits."""
+    return text.translate(_SEPARATORS)
 
 
 def check_key(key: bytes) -> bytes:
