@@ -1,0 +1,129 @@
+"""Schema cache: discovery is slow (strings travel 4 characters per frame), so a
+device's identity and schema are kept per serial + firmware and persisted by the
+caller (Home Assistant stores `to_dict()` in its storage).
+
+An entry also remembers the address and the announcement's change counter, so
+a device that announces with an unchanged counter needs zero discovery
+requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+import logging
+from typing import Any
+
+from .models import DeviceIdentity, DeviceSchema, FieldInfo, Group, Visualisation
+
+_LOGGER = logging.getLogger(__name__)
+CACHE_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class CacheEntry:
+    """Everything discovery learned about one device."""
+
+    address: int
+    change_counter: int
+    identity: DeviceIdentity
+    schema: DeviceSchema
+
+
+class SchemaCache:
+    """In-memory cache with a plain-dict (JSON-safe) form for storage."""
+
+    def __init__(self, entries: Iterable[CacheEntry] = ()) -> None:
+        self._entries: dict[str, CacheEntry] = {}
+        for entry in entries:
+            self.store(entry)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def by_address(self, address: int) -> CacheEntry | None:
+        """The entry last seen at an address."""
+        return next((e for e in self._entries.values() if e.address == address), None)
+
+    def by_identity(self, serial: str, firmware: str) -> CacheEntry | None:
+        """The entry of a serial, only if its firmware still matches."""
+        entry = self._entries.get(serial)
+        return entry if entry and entry.identity.firmware == firmware else None
+
+    def store(self, entry: CacheEntry) -> None:
+        """Add or replace the entry of a serial (an older firmware's schema is dropped)."""
+        stale = [key for key, old in self._entries.items() if old.address == entry.address]
+        for key in stale:
+            del self._entries[key]
+        self._entries[entry.identity.serial] = entry
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe form for storage."""
+        return {
+            "version": CACHE_FORMAT_VERSION,
+            "devices": [_entry_to_dict(entry) for entry in self._entries.values()],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> SchemaCache:
+        """Rebuild from `to_dict()` output; unreadable data gives an empty cache."""
+        if not isinstance(data, dict) or data.get("version") != CACHE_FORMAT_VERSION:
+            return cls()
+        entries = []
+        for raw in data.get("devices", []):
+            try:
+                entries.append(_entry_from_dict(raw))
+            except (KeyError, TypeError, ValueError):
+                _LOGGER.warning("Dropping an unreadable MasterBus cache entry: %r", raw)
+        return cls(entries)
+
+
+def _entry_to_dict(entry: CacheEntry) -> dict[str, Any]:
+    return {
+        "address": entry.address,
+        "change_counter": entry.change_counter,
+        "identity": asdict(entry.identity),
+        "groups": [
+            {"index": g.index, "name": g.name, "fields": list(g.fields)}
+            for g in entry.schema.groups
+        ],
+        "fields": [
+            {
+                **asdict(info),
+                "visualisation": int(info.visualisation),
+                "options": list(info.options),
+            }
+            for info in entry.schema.fields
+        ],
+    }
+
+
+def _entry_from_dict(raw: dict[str, Any]) -> CacheEntry:
+    groups = tuple(
+        Group(int(g["index"]), str(g["name"]), tuple(int(f) for f in g["fields"]))
+        for g in raw["groups"]
+    )
+    fields = tuple(
+        FieldInfo(
+            field=int(f["field"]),
+            name=str(f["name"]),
+            unit=str(f["unit"]),
+            visualisation=Visualisation.from_code(f["visualisation"]),
+            step=_optional_float(f["step"]),
+            minimum=_optional_float(f["minimum"]),
+            maximum=_optional_float(f["maximum"]),
+            options=tuple(str(o) for o in f["options"]),
+            writable=bool(f["writable"]),
+        )
+        for f in raw["fields"]
+    )
+    return CacheEntry(
+        address=int(raw["address"]),
+        change_counter=int(raw["change_counter"]),
+        identity=DeviceIdentity(**{k: str(v) for k, v in raw["identity"].items()}),
+        schema=DeviceSchema(groups, fields),
+    )
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)

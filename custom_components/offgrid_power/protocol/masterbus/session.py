@@ -1,0 +1,621 @@
+"""An async MasterBus master (or silent listener) over any python-can bus.
+
+The session owns no bus: the caller opens one (see `transports`), hands it to
+`connect()` and may `disconnect()` and reconnect with a new bus at any time;
+devices, values and the schema cache survive a reconnect.
+
+What it does:
+
+- keeps devices announcing: it sends the heartbeat only while no other master
+  (a MasterView, an EasyView) is heard;
+- tracks devices from their announcements, online/offline by traffic;
+- discovers identity and monitoring schema, unless the `SchemaCache` already
+  knows the device (same address and change counter: zero requests); on a new
+  change counter it re-reads the identity and re-reads the schema only if the
+  firmware changed, because the counter also moves on ordinary state changes;
+- reads and writes values: one request in flight per device, frames paced at
+  least `min_frame_gap` apart, time-outs with retries, the commit-token rule
+  and a read-back for writes;
+- in listen-only mode sends nothing and learns values, strings and metadata
+  from the replies other masters provoke.
+
+Every reply heard (also one to another master) updates the value store and
+notifies listeners, which is what a Home Assistant coordinator subscribes to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+import logging
+import math
+import time
+
+import can
+
+from .cache import CacheEntry, SchemaCache
+from .codec import (
+    Announcement,
+    Attribute,
+    Btm3Request,
+    Btm3Value,
+    Btm3Write,
+    FieldCountReply,
+    FieldCountRequest,
+    FirmwareReply,
+    FirmwareRequest,
+    Frame,
+    GroupFieldReply,
+    GroupFieldRequest,
+    GroupNameReply,
+    GroupNameRequest,
+    Heartbeat,
+    IdentityString,
+    Menu,
+    MenuCountReply,
+    MenuCountRequest,
+    Message,
+    MetadataReply,
+    MetadataRequest,
+    StringChunkReply,
+    StringChunkRequest,
+    StringIdReply,
+    StringIdRequest,
+    ValueReply,
+    ValueRequest,
+    ValueWrite,
+    decode_frame,
+)
+from .errors import (
+    FrameError,
+    MasterBusError,
+    NotSupportedError,
+    RequestTimeout,
+    TransportError,
+    WriteError,
+)
+from .learner import PassiveLearner, format_firmware
+from .matching import Answer, Request, answer_to
+from .models import Device, DeviceIdentity, DeviceSchema, FieldInfo, Group, Visualisation
+from .values import COMMIT_TOKEN, encode_float
+
+_LOGGER = logging.getLogger(__name__)
+
+MAX_STRING_CHUNKS = 16  # 64 characters; names are at most 16
+MAX_OPTIONS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class SessionConfig:
+    """Tunables; the defaults follow what real masters do on the bus."""
+
+    master_address: int = 0x000001
+    listen_only: bool = False
+    heartbeat_interval: float = 30.0
+    request_timeout: float = 0.3
+    retries: int = 2
+    min_frame_gap: float = 0.001
+    offline_after: float = 95.0  # three missed heartbeat rounds
+    discover: bool = True
+    write_confirm_attempts: int = 10
+    write_confirm_interval: float = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceUpdated:
+    """A device appeared, was discovered, or went online/offline."""
+
+    device: Device
+
+
+@dataclass(frozen=True, slots=True)
+class ValueUpdated:
+    """A value was heard on the bus (a reply to us or to another master)."""
+
+    address: int
+    field: int
+    value: float | None
+    btm3: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionLost:
+    """The bus failed; the caller should reconnect with a new bus."""
+
+    error: Exception
+
+
+SessionEvent = DeviceUpdated | ValueUpdated | ConnectionLost
+Listener = Callable[[SessionEvent], None]
+
+
+class _CanListener(can.Listener):
+    """Adapter from python-can's notifier to the session (runs on the loop)."""
+
+    def __init__(self, session: MasterBusSession) -> None:
+        self._session = session
+
+    def on_message_received(self, msg: can.Message) -> None:
+        self._session._on_can_message(msg)
+
+    def on_error(self, exc: Exception) -> None:
+        self._session._on_bus_error(exc)
+
+
+class MasterBusSession:
+    """One MasterBus master; see the module docstring."""
+
+    def __init__(
+        self, config: SessionConfig | None = None, cache: SchemaCache | None = None
+    ) -> None:
+        self.config = config or SessionConfig()
+        self.cache = cache if cache is not None else SchemaCache()
+        self.requests_sent = 0
+        self.frames_received = 0
+        self.frames_malformed = 0
+        self.error_frames = 0
+        self._devices: dict[int, Device] = {}
+        self._values: dict[tuple[int, int, bool], float | None] = {}
+        self._last_seen: dict[int, float] = {}
+        self._learner = PassiveLearner()
+        self._listeners: list[Listener] = []
+        self._waiters: list[tuple[Request, asyncio.Future[Message]]] = []
+        self._device_locks: dict[int, asyncio.Lock] = {}
+        self._discoveries: dict[int, asyncio.Task[None]] = {}
+        self._changed = asyncio.Event()
+        self._bus: can.BusABC | None = None
+        self._notifier: can.Notifier | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._housekeeping: asyncio.Task[None] | None = None
+        self._tx_lock = asyncio.Lock()
+        self._last_tx = 0.0
+        self._last_heartbeat_sent = -math.inf
+        self._last_foreign_heartbeat = -math.inf
+
+    # --- lifecycle ------------------------------------------------------------
+
+    @property
+    def connected(self) -> bool:
+        """True between `connect()` and `disconnect()` (or a bus failure)."""
+        return self._bus is not None
+
+    async def connect(self, bus: can.BusABC) -> None:
+        """Start using a bus: listen, and (unless listen-only) send a heartbeat."""
+        if self._bus is not None:
+            raise TransportError("already connected; disconnect first")
+        loop = asyncio.get_running_loop()
+        self._bus = bus
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="masterbus-tx")
+        self._notifier = can.Notifier(bus, [_CanListener(self)], timeout=0.05, loop=loop)
+        self._housekeeping = loop.create_task(self._housekeeping_loop())
+
+    async def disconnect(self) -> None:
+        """Stop listening and sending; the bus itself stays open for its owner."""
+        tasks = [t for t in (self._housekeeping, *self._discoveries.values()) if t is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._housekeeping = None
+        self._discoveries.clear()
+        if self._notifier is not None:
+            self._notifier.stop(timeout=1.0)
+            self._notifier = None
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+        self._bus = None
+        for _, waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_exception(TransportError("disconnected"))
+        self._waiters.clear()
+
+    # --- observation API --------------------------------------------------------
+
+    @property
+    def devices(self) -> dict[int, Device]:
+        """Snapshot of every known device by address."""
+        return dict(self._devices)
+
+    def value(self, address: int, field: int, *, btm3: bool = False) -> float | None:
+        """The last value heard for a field (None if never heard or not available)."""
+        return self._values.get((address, field, btm3))
+
+    def add_listener(self, listener: Listener) -> Callable[[], None]:
+        """Call `listener` for every `SessionEvent`; returns the unsubscribe function."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    async def wait_for_devices(self, count: int) -> dict[int, Device]:
+        """Wait until `count` devices have a known identity; return them.
+
+        Wrap it in `asyncio.timeout()`: a device may never show up.
+        """
+        while sum(1 for d in self._devices.values() if d.identity) < count:
+            await self._changed.wait()
+        return {a: d for a, d in self._devices.items() if d.identity}
+
+    async def wait_discovery(self) -> None:
+        """Wait until every discovery that is running (or starts meanwhile) has ended."""
+        while pending := [t for t in self._discoveries.values() if not t.done()]:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    # --- requests -------------------------------------------------------------------
+
+    async def discover(self, address: int) -> Device:
+        """Read identity and schema of a device now, ignoring the cache."""
+        device = self._device(address)
+        identity = await self._read_identity(address)
+        schema = await self._read_schema(address)
+        return self._remember(device, identity, schema)
+
+    async def describe_field(self, address: int, field: int) -> FieldInfo:
+        """Read the metadata of one field (also one outside the monitoring groups)."""
+        info = await self._read_field(address, field, {})
+        device = self._device(address)
+        if device.identity is not None:
+            self._remember(device, device.identity, device.schema.with_field(info))
+        return info
+
+    async def read_value(self, address: int, field: int) -> float | None:
+        """Read one Btm1 field; None means the device reports "not available"."""
+        return (await self._ask(ValueRequest(address, field), ValueReply)).value
+
+    async def read_values(self, address: int, fields: Iterable[int]) -> dict[int, float | None]:
+        """Poll several fields of one device; fields it refuses are left out.
+
+        A time-out (which also marks the device offline) ends the poll with
+        `RequestTimeout` rather than waiting for every remaining field.
+        """
+        values: dict[int, float | None] = {}
+        for field in fields:
+            try:
+                values[field] = await self.read_value(address, field)
+            except NotSupportedError:
+                continue
+        return values
+
+    async def read_btm3(self, address: int, field: int) -> float | None:
+        """Read one field of the newer 16-bit "Btm3" set."""
+        return (await self._ask(Btm3Request(address, field), Btm3Value)).value
+
+    async def write_value(
+        self, address: int, field: int, value: float, *, commit: bool = False, verify: bool = True
+    ) -> float | None:
+        """Write a Btm1 field and return the value read back.
+
+        `commit` sends the commit token to field + 1 afterwards, which relay-type
+        controls need (inverter/charger on-off on combis, SCM on/off). It is
+        refused when field + 1 is a named field of the schema. Booleans are
+        written as 1.0/0.0 and options as their index.
+        """
+        info = self._device(address).schema.field(field)
+        self._check_write(address, field, float(value), info, commit=commit)
+        async with self._device_lock(address):
+            await self._transmit(ValueWrite(address, field, encode_float(float(value))).to_frame())
+            if commit:
+                await self._transmit(ValueWrite(address, field + 1, COMMIT_TOKEN).to_frame())
+        if not verify:
+            return float(value)
+        return await self._confirm(lambda: self.read_value(address, field), float(value), info)
+
+    async def write_btm3(
+        self, address: int, field: int, value: float, *, verify: bool = True
+    ) -> float | None:
+        """Write a Btm3 field (no commit token on this channel) and read it back."""
+        async with self._device_lock(address):
+            await self._transmit(Btm3Write(address, field, encode_float(float(value))).to_frame())
+        if not verify:
+            return float(value)
+        return await self._confirm(lambda: self.read_btm3(address, field), float(value), None)
+
+    # --- internals: writing ----------------------------------------------------------
+
+    def _check_write(
+        self, address: int, field: int, value: float, info: FieldInfo | None, *, commit: bool
+    ) -> None:
+        if self.config.listen_only:
+            raise WriteError("the session is listen-only")
+        if info is not None and not info.writable:
+            raise WriteError(f"field {field} of {self._device(address).label} is read-only")
+        if info is not None and info.visualisation == Visualisation.FLOAT:
+            low = -math.inf if info.minimum is None else info.minimum
+            high = math.inf if info.maximum is None else info.maximum
+            if not low <= value <= high:
+                raise WriteError(f"{value} is outside {low}..{high} for {info.name}")
+        neighbour = self._device(address).schema.field(field + 1)
+        if commit and neighbour is not None and neighbour.name:
+            raise WriteError(f"commit field {field + 1} is occupied by {neighbour.name!r}")
+
+    async def _confirm(
+        self, read: Callable[[], Awaitable[float | None]], wanted: float, info: FieldInfo | None
+    ) -> float | None:
+        tolerance = max((info.step or 0) / 2 if info else 0, 1e-4 * max(1.0, abs(wanted)))
+        got: float | None = None
+        for _ in range(self.config.write_confirm_attempts):
+            await asyncio.sleep(self.config.write_confirm_interval)
+            got = await read()
+            if got is not None and abs(got - wanted) <= tolerance:
+                return got
+        raise WriteError(f"wrote {wanted} but the device still reports {got}")
+
+    # --- internals: discovery ----------------------------------------------------------
+
+    def _schedule_discovery(self, address: int, counter: int) -> None:
+        if self.config.listen_only or not self.config.discover or address in self._discoveries:
+            return
+        task = asyncio.get_running_loop().create_task(self._discover_announced(address, counter))
+        self._discoveries[address] = task
+        task.add_done_callback(lambda _: self._discoveries.pop(address, None))
+
+    async def _discover_announced(self, address: int, counter: int) -> None:
+        device = self._device(address)
+        cached = self.cache.by_address(address)
+        try:
+            if cached is not None and cached.change_counter == counter:
+                self._remember(device, cached.identity, cached.schema)
+                return
+            identity = await self._read_identity(address)
+            known = self.cache.by_identity(identity.serial, identity.firmware)
+            schema = known.schema if known is not None else await self._read_schema(address)
+            self._remember(device, identity, schema)
+        except MasterBusError as err:
+            _LOGGER.warning("Discovery of %s failed: %s", device.label, err)
+
+    def _remember(self, device: Device, identity: DeviceIdentity, schema: DeviceSchema) -> Device:
+        counter = self._devices.get(device.address, device).change_counter
+        updated = replace(
+            self._devices.get(device.address, device), identity=identity, schema=schema
+        )
+        self.cache.store(CacheEntry(device.address, counter or 0, identity, schema))
+        self._set_device(updated)
+        return updated
+
+    async def _read_identity(self, address: int) -> DeviceIdentity:
+        major = minor = 0
+        for part in (0, 1):
+            reply = await self._optional(FirmwareRequest(address, part))
+            if isinstance(reply, FirmwareReply):
+                major, minor = major + reply.major, minor + reply.minor
+        texts: dict[int, str] = {}
+        for kind in (IdentityString.ARTICLE, IdentityString.SERIAL, IdentityString.NAME):
+            reply = await self._ask(StringIdRequest(address, kind), StringIdReply)
+            texts[kind] = await self._read_string(address, reply.string_id, {})
+        return DeviceIdentity(
+            article=texts[IdentityString.ARTICLE],
+            serial=texts[IdentityString.SERIAL],
+            name=texts[IdentityString.NAME],
+            firmware=format_firmware(major, minor),
+        )
+
+    async def _read_string(self, address: int, string_id: int, known: dict[int, str]) -> str:
+        if string_id in known:
+            return known[string_id]
+        text = ""
+        for sequence in range(MAX_STRING_CHUNKS):
+            request = StringChunkRequest(address, string_id, sequence)
+            reply = await self._ask(request, StringChunkReply)
+            text += reply.text
+            if reply.final:
+                break
+        known[string_id] = text.strip()  # some article strings carry trailing spaces
+        return known[string_id]
+
+    async def _read_schema(self, address: int) -> DeviceSchema:
+        strings: dict[int, str] = {}
+        count = await self._ask(MenuCountRequest(address, Menu.MONITORING), MenuCountReply)
+        groups: list[Group] = []
+        for group in range(count.count):
+            name = await self._ask(GroupNameRequest(address, group), GroupNameReply)
+            size = await self._ask(FieldCountRequest(address, group), FieldCountReply)
+            members = []
+            for index in range(size.count):
+                member = GroupFieldRequest(address, group, index)
+                members.append((await self._ask(member, GroupFieldReply)).field)
+            label = await self._read_string(address, name.string_id, strings)
+            groups.append(Group(group, label, tuple(members)))
+        # The same field can sit in several groups: describe it once.
+        field_ids = dict.fromkeys(f for g in groups for f in g.fields)
+        fields = [await self._read_field(address, f, strings) for f in field_ids]
+        return DeviceSchema(tuple(groups), tuple(fields))
+
+    async def _read_field(self, address: int, field: int, strings: dict[int, str]) -> FieldInfo:
+        async def attribute(kind: Attribute, option: int | None = None) -> float | int | None:
+            reply = await self._optional(MetadataRequest(address, kind, field, option))
+            return reply.value if isinstance(reply, MetadataReply) else None
+
+        async def text(kind: Attribute, option: int | None = None) -> str:
+            sid = await attribute(kind, option)
+            return await self._read_string(address, int(sid), strings) if sid else ""
+
+        name = await text(Attribute.NAME)
+        unit = await text(Attribute.UNIT)
+        visualisation = Visualisation.from_code(await attribute(Attribute.VISUALISATION))
+        step, minimum, maximum = [
+            await attribute(kind) for kind in (Attribute.STEP, Attribute.MINIMUM, Attribute.MAXIMUM)
+        ]
+        options: tuple[str, ...] = ()
+        if visualisation == Visualisation.DROPDOWN and maximum:
+            count = min(round(maximum), MAX_OPTIONS)
+            options = tuple([await text(Attribute.OPTION_LABEL, option) for option in range(count)])
+        return FieldInfo(
+            field=field,
+            name=name,
+            unit=unit,
+            visualisation=visualisation,
+            step=None if step is None else float(step),
+            minimum=None if minimum is None else float(minimum),
+            maximum=None if maximum is None else float(maximum),
+            options=options,
+            writable=bool(await attribute(Attribute.WRITABLE)),
+        )
+
+    # --- internals: request/response ---------------------------------------------------
+
+    def _device_lock(self, address: int) -> asyncio.Lock:
+        return self._device_locks.setdefault(address, asyncio.Lock())
+
+    async def _optional(self, request: Request) -> Message | None:
+        """A request whose absence is normal (optional metadata, firmware part 1)."""
+        try:
+            return await self._request(request)
+        except (NotSupportedError, RequestTimeout):
+            return None
+
+    async def _ask[R](self, request: Request, reply_type: type[R]) -> R:
+        """A request whose reply type is known (`answer_to` guarantees it)."""
+        reply = await self._request(request)
+        if not isinstance(reply, reply_type):
+            raise FrameError(f"{reply} does not answer {request}")
+        return reply
+
+    async def _request(self, request: Request) -> Message:
+        if self.config.listen_only:
+            raise TransportError("the session is listen-only")
+        loop = asyncio.get_running_loop()
+        async with self._device_lock(request.address):
+            for _ in range(self.config.retries + 1):
+                waiter: asyncio.Future[Message] = loop.create_future()
+                entry = (request, waiter)
+                self._waiters.append(entry)
+                try:
+                    await self._transmit(request.to_frame())
+                    self.requests_sent += 1
+                    async with asyncio.timeout(self.config.request_timeout):
+                        reply = await waiter
+                except TimeoutError:
+                    continue
+                finally:
+                    if entry in self._waiters:
+                        self._waiters.remove(entry)
+                if answer_to(request, reply) is Answer.REJECTED:
+                    raise NotSupportedError(
+                        f"{self._device(request.address).label} refused {request}"
+                    )
+                return reply
+        self._set_online(request.address, online=False)
+        raise RequestTimeout(f"no answer to {request}")
+
+    async def _transmit(self, frame: Frame) -> None:
+        bus, executor = self._bus, self._executor
+        if bus is None or executor is None:
+            raise TransportError("not connected")
+        message = can.Message(arbitration_id=frame.can_id, data=frame.data, is_extended_id=True)
+        loop = asyncio.get_running_loop()
+        async with self._tx_lock:
+            gap = self._last_tx + self.config.min_frame_gap - time.monotonic()
+            if gap > 0:
+                await asyncio.sleep(gap)
+            try:
+                await loop.run_in_executor(executor, bus.send, message)
+            except can.CanError as err:
+                raise TransportError(f"sending {frame} failed: {err}") from err
+            finally:
+                self._last_tx = time.monotonic()
+
+    # --- internals: receiving ----------------------------------------------------------
+
+    def _on_can_message(self, msg: can.Message) -> None:
+        if msg.is_error_frame:
+            self.error_frames += 1  # controller state reports, not MasterBus content
+            return
+        if not msg.is_extended_id or msg.is_remote_frame:
+            return
+        try:
+            message = decode_frame(msg.arbitration_id, bytes(msg.data))
+        except FrameError as err:
+            self.frames_malformed += 1
+            _LOGGER.debug("Dropping malformed frame %08X: %s", msg.arbitration_id, err)
+            return
+        self.frames_received += 1
+        self._observe(message)
+        for request, waiter in self._waiters:
+            if not waiter.done() and answer_to(request, message) is not None:
+                waiter.set_result(message)
+
+    def _on_bus_error(self, exc: Exception) -> None:
+        _LOGGER.warning("MasterBus interface failed: %s", exc)
+        self._emit(ConnectionLost(exc))
+
+    def _observe(self, message: Message) -> None:
+        match message:
+            case Heartbeat():
+                if message.address != self.config.master_address:
+                    self._last_foreign_heartbeat = time.monotonic()
+                return
+            case Announcement():
+                self._on_announcement(message)
+            case ValueReply() | Btm3Value():
+                btm3 = isinstance(message, Btm3Value)
+                self._values[(message.address, message.field, btm3)] = message.value
+                self._set_online(message.address, online=True)
+                self._emit(ValueUpdated(message.address, message.field, message.value, btm3))
+            case _ if self._learner.observe(message):
+                self._set_online(message.address, online=True)
+                if self.config.listen_only:
+                    self._learn_passively(message.address)
+
+    def _on_announcement(self, message: Announcement) -> None:
+        known = self._devices.get(message.address)
+        self._set_online(message.address, online=True)
+        device = self._device(message.address)
+        changed = known is None or known.change_counter != message.change_counter
+        if changed:
+            device = replace(device, change_counter=message.change_counter)
+            self._set_device(device)
+        if self.config.listen_only:
+            self._learn_passively(message.address)
+        elif changed or device.identity is None:
+            self._schedule_discovery(message.address, message.change_counter)
+
+    def _learn_passively(self, address: int) -> None:
+        device = self._device(address)
+        cached = self.cache.by_address(address)
+        identity = cached.identity if cached else self._learner.identity(address)
+        schema = cached.schema if cached else self._learner.schema(address)
+        if (identity, schema) != (device.identity, device.schema):
+            self._set_device(replace(device, identity=identity, schema=schema))
+
+    # --- internals: device table ---------------------------------------------------
+
+    def _device(self, address: int) -> Device:
+        return self._devices.get(address) or Device(address, online=False)
+
+    def _set_online(self, address: int, *, online: bool) -> None:
+        if online:
+            self._last_seen[address] = time.monotonic()
+        device = self._device(address)
+        if device.online != online or address not in self._devices:
+            self._set_device(replace(device, online=online))
+
+    def _set_device(self, device: Device) -> None:
+        self._devices[device.address] = device
+        self._emit(DeviceUpdated(device))
+        # Wake every waiter once, then arm a fresh event for the next change.
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    def _emit(self, event: SessionEvent) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:
+                _LOGGER.exception("MasterBus listener failed on %s", event)
+
+    async def _housekeeping_loop(self) -> None:
+        tick = min(1.0, self.config.heartbeat_interval / 4)
+        while True:
+            now = time.monotonic()
+            quiet = now - self._last_foreign_heartbeat >= self.config.heartbeat_interval
+            due = now - self._last_heartbeat_sent >= self.config.heartbeat_interval
+            if not self.config.listen_only and quiet and due:
+                self._last_heartbeat_sent = now
+                try:
+                    await self._transmit(Heartbeat(self.config.master_address).to_frame())
+                except TransportError as err:
+                    _LOGGER.debug("Heartbeat not sent: %s", err)
+            for address, seen in list(self._last_seen.items()):
+                if now - seen > self.config.offline_after:
+                    self._set_online(address, online=False)
+            await asyncio.sleep(tick)
