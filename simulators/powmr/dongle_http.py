@@ -1,0 +1,128 @@
+"""An HTTP emulator of the ESP32 PowMr dongle firmware's `/api/status`.
+
+It serves either JSON layout (the README's, or the current firmware's with a
+`pv` group) from the same inverter model the Modbus servers use, and can be
+told to fail the way the firmware does.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiohttp import web
+
+from custom_components.offgrid_power.protocol.powmr.codec import decode
+from custom_components.offgrid_power.protocol.powmr.registers import FAMILY_A, swap_bytes
+
+from .model import InverterModel
+
+
+class DongleSchema(StrEnum):
+    README = "readme"
+    CURRENT = "current"
+
+
+class DongleFault(StrEnum):
+    NONE = "none"
+    HTTP_500 = "http_500"
+    INVALID = "invalid"  # valid_info 0, values stale
+    MISSING_KEYS = "missing_keys"
+
+
+def status_document(model: InverterModel, schema: DongleSchema) -> dict[str, dict[str, float]]:
+    logical = model.registers()
+    values = decode(FAMILY_A, {4501: [swap_bytes(logical[a]) for a in range(4501, 4562)]})
+
+    def number(key: str) -> float:
+        return values.number(key) or 0.0
+
+    volts, pv_v, pv_w = number("battery_voltage"), number("pv_voltage"), number("pv_power")
+    charge_a, discharge_a = number("battery_charge_current"), number("battery_discharge_current")
+    output_w, output_va = number("output_active_power"), number("output_apparent_power")
+    pv = {
+        "pv_voltage": pv_v,
+        "pv_power": pv_w,
+        "pv_current": pv_w / pv_v if pv_v >= 6 else 0.0,
+    }
+    dc = {
+        "voltage": volts,
+        "voltage_corrected": round(volts - 0.01 * (charge_a - discharge_a), 2),
+        "charge_current": charge_a,
+        "discharge_current": discharge_a,
+        "charge_power": round(volts * charge_a, 1),
+        "discharge_power": round(volts * discharge_a, 1),
+        "batt_v_compensation_k": 0.01,
+        "new_k": 0,
+    }
+    ac = {
+        "input_voltage": number("grid_voltage"),
+        "input_freq": number("grid_frequency"),
+        "output_voltage": number("output_voltage"),
+        "output_freq": number("output_frequency"),
+        "output_load_percent": number("load_percent"),
+        "output_va": output_va,
+        "output_watts": output_w,
+    }
+    inverter = {
+        "valid_info": 1,
+        "op_mode": logical[4501],
+        "charger": logical[4555],
+        "temp": number("temperature"),
+        "soc": round(model.soc * 100),
+        "eff_w": round(100 * output_w / max(1.0, pv_w + volts * discharge_a), 1),
+    }
+    if schema is DongleSchema.README:
+        return {
+            "ac": ac,
+            "dc": dc | pv,
+            "inverter": inverter
+            | {
+                "read_interval_ms": 15000,
+                "charger_source_priority": logical[4536],
+                "output_source_priority": logical[4537],
+            },
+        }
+    return {
+        "ac": ac | {"power_factor": round(min(1.0, output_w / output_va), 3) if output_va else 1},
+        "dc": dc,
+        "pv": pv | {"pv_energy_produced": 0},
+        "inverter": inverter
+        | {"battery_energy": round(model.stored_wh), "read_interval": 15, "autonomy": 2880},
+    }
+
+
+class DongleEmulator:
+    def __init__(self, model: InverterModel, schema: DongleSchema = DongleSchema.CURRENT) -> None:
+        self.model = model
+        self.schema = schema
+        self.fault = DongleFault.NONE
+        self.port = 0
+        self._runner: web.AppRunner | None = None
+
+    async def start(self, host: str, port: int) -> int:
+        app = web.Application()
+        app.router.add_get("/api/status", self._status)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        server = site._server  # aiohttp keeps the bound socket only here
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]
+        return self.port
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _status(self, request: web.Request) -> web.Response:
+        if self.fault is DongleFault.HTTP_500:
+            return web.Response(status=500, text="internal error")
+        document = status_document(self.model, self.schema)
+        if self.fault is DongleFault.INVALID:
+            document["inverter"]["valid_info"] = 0
+        if self.fault is DongleFault.MISSING_KEYS:
+            del document["dc"]
+            document["ac"].pop("output_watts")
+        return web.json_response(document)

@@ -1,0 +1,125 @@
+"""The datastore behind the pymodbus servers: answers like a Family A unit would.
+
+pymodbus calls `async_getValues`/`async_setValues` for every request. This
+class byte-swaps the 45xx words, refuses reads the model profile refuses,
+validates 50xx writes, and applies wire time and injected faults. A silent
+refusal raises `NoSuchIdException`, which the server (started with
+`ignore_missing_devices=True`) turns into no answer at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import suppress
+
+from pymodbus.constants import ExcCodes
+from pymodbus.datastore import ModbusServerContext
+from pymodbus.exceptions import NoSuchIdException
+
+from custom_components.offgrid_power.protocol.powmr.registers import swap_bytes
+
+from .faults import Fault, FaultInjector
+from .model import InverterModel
+from .profiles import ModelProfile, Refusal
+
+_READ_HOLDING = 3
+_REQUEST_OVERHEAD_BYTES = 8
+_RESPONSE_OVERHEAD_BYTES = 5
+_BITS_PER_BYTE = 10
+_STALL_POLL_S = 0.01
+
+
+class SimulatedUnit(ModbusServerContext):
+    """A server context for one unit id, backed by `InverterModel`."""
+
+    def __init__(
+        self,
+        model: InverterModel,
+        profile: ModelProfile,
+        *,
+        refusal: Refusal = Refusal.SILENT,
+        unit_id: int = 5,
+        wire_baudrate: int | None = None,
+    ) -> None:
+        # No super().__init__(): it would build pymodbus' own (deprecated) register store.
+        # `old_simulator = True` makes the server use this object as it is.
+        self.old_simulator = True
+        self.simdevices = []
+        self.model = model
+        self.profile = profile
+        self.refusal = refusal
+        self.unit_id = unit_id
+        self.wire_baudrate = wire_baudrate
+        self.faults = FaultInjector()
+        self.requests = 0
+        self._closing = asyncio.Event()
+        self._pending: set[asyncio.Task[object]] = set()
+
+    def device_ids(self) -> list[int]:
+        return [self.unit_id]
+
+    async def async_getValues(
+        self, device_id: int, func_code: int, address: int, count: int = 1
+    ) -> list[int] | ExcCodes:
+        if func_code == _READ_HOLDING:
+            # Write requests call this only to echo the value they just set.
+            await self._before_answer(device_id, count)
+            if not self.profile.accepts(address, count):
+                return self._refuse()
+        if address >= 4501 and address + count <= 4562:
+            logical = self.model.registers()
+            return [swap_bytes(logical[a]) for a in range(address, address + count)]
+        values = [self.model.setting(a) for a in range(address, address + count)]
+        if any(value is None for value in values):
+            return ExcCodes.ILLEGAL_ADDRESS
+        return [value for value in values if value is not None]
+
+    async def async_setValues(
+        self, device_id: int, func_code: int, address: int, values: list[int] | list[bool]
+    ) -> ExcCodes | None:
+        await self._before_answer(device_id, len(values))
+        for offset, value in enumerate(values):
+            if not self.model.write(address + offset, int(value)):
+                return ExcCodes.ILLEGAL_VALUE
+        return None
+
+    def trace_packet(self, sending: bool, data: bytes) -> bytes:
+        """pymodbus hook on raw bytes: corrupts outgoing answers when a fault says so."""
+        if not sending:
+            return data
+        return self.faults.corrupt(data, self.faults.take(Fault.CRC, Fault.GARBAGE))
+
+    async def close(self) -> None:
+        """Wake every request that is waiting (delay, stall, wire time) and let it finish."""
+        self._closing.set()
+        if self._pending:
+            await asyncio.wait(self._pending, timeout=1.0)
+
+    def _refuse(self) -> ExcCodes:
+        if self.refusal is Refusal.SILENT:
+            raise NoSuchIdException("refused read")
+        return ExcCodes.ILLEGAL_ADDRESS
+
+    async def _before_answer(self, device_id: int, count: int) -> None:
+        if device_id != self.unit_id:
+            raise NoSuchIdException(f"unit {device_id} is not here")
+        self.requests += 1
+        task = asyncio.current_task()
+        if task is not None:
+            self._pending.add(task)
+            task.add_done_callback(self._pending.discard)
+        fault = self.faults.take(Fault.DROP, Fault.DELAY, Fault.STALL)
+        if fault is Fault.DROP:
+            raise NoSuchIdException("dropped by fault injection")
+        if fault is Fault.DELAY:
+            await self._sleep(self.faults.delay)
+        if fault is Fault.STALL:
+            while self.faults.fault is Fault.STALL and not self._closing.is_set():
+                await self._sleep(_STALL_POLL_S)
+        if self.wire_baudrate:
+            wire_bytes = _REQUEST_OVERHEAD_BYTES + _RESPONSE_OVERHEAD_BYTES + 2 * count
+            await self._sleep(wire_bytes * _BITS_PER_BYTE / self.wire_baudrate)
+
+    async def _sleep(self, seconds: float) -> None:
+        with suppress(TimeoutError):
+            await asyncio.wait_for(self._closing.wait(), seconds)
