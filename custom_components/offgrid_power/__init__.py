@@ -1,0 +1,33 @@
+"""Off-Grid Power: PowMr inverters, Victron Bluetooth devices and MasterBus."""
+
+from __future__ import annotations
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError
+
+from .const import CONF_FAMILY, DOMAIN, Family
+from .families import RUNTIME_FACTORIES
+from .models import OffGridConfigEntry
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: OffGridConfigEntry) -> bool:
+    """Start the runtime of the entry's family and its platforms."""
+    family_name = str(entry.data.get(CONF_FAMILY))
+    try:
+        factory = RUNTIME_FACTORIES[Family(family_name)]
+    except (KeyError, ValueError):
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="unknown_family",
+            translation_placeholders={"family": family_name},
+        ) from None
+    runtime = await factory(hass, entry)
+    entry.runtime_data = runtime
+    entry.async_on_unload(runtime.async_shutdown)
+    await hass.config_entries.async_forward_entry_setups(entry, runtime.platforms)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: OffGridConfigEntry) -> bool:
+    """Unload the platforms; the runtime is shut down by its unload callback."""
+    return await hass.config_entries.async_unload_platforms(entry, entry.runtime_data.platforms)

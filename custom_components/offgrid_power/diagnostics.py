@@ -1,0 +1,46 @@
+"""Diagnostics download, with every secret redacted."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.core import HomeAssistant
+
+from .models import OffGridConfigEntry
+
+# Keys that must never leave the house: Bluetooth and network keys, and the
+# addresses that identify a home's devices.
+TO_REDACT: Final = {
+    "key",
+    "encryption_key",
+    "bindkey",
+    "network_key",
+    "network_id",
+    "password",
+    "token",
+    "unique_id",
+    "serial_number",
+    "address",
+    "host",
+    "mac",
+}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: OffGridConfigEntry
+) -> dict[str, Any]:
+    """Return the entry's settings and its family's state, redacted."""
+    return async_redact_data(
+        {
+            "entry": {
+                "title": entry.title,
+                "version": entry.version,
+                "data": dict(entry.data),
+                "options": dict(entry.options),
+                "unique_id": entry.unique_id,
+            },
+            "runtime": entry.runtime_data.diagnostics(),
+        },
+        TO_REDACT,
+    )

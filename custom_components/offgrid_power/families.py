@@ -1,0 +1,18 @@
+"""Which runtime serves which family.
+
+Each family module exposes ``async_create_runtime(hass, entry)``; it connects,
+does its first refresh and raises the usual ConfigEntry* errors when it cannot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from homeassistant.core import HomeAssistant
+
+from .const import Family
+from .models import OffGridConfigEntry, OffGridRuntime
+
+type RuntimeFactory = Callable[[HomeAssistant, OffGridConfigEntry], Awaitable[OffGridRuntime]]
+
+RUNTIME_FACTORIES: dict[Family, RuntimeFactory] = {}

@@ -1,0 +1,41 @@
+"""The typed runtime data every config entry carries."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+type OffGridConfigEntry = ConfigEntry[OffGridRuntime]
+
+
+class OffGridRuntime(ABC):
+    """What a family hands to the generic platforms once its link is up.
+
+    A family owns its connection, coordinator and entity descriptions; the
+    platform modules only ask it for the entities of their platform.
+    """
+
+    platforms: tuple[Platform, ...] = ()
+
+    def __init__(self, hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
+        self.hass = hass
+        self.entry = entry
+
+    @abstractmethod
+    def async_add_platform_entities(
+        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """Create this family's entities for one platform."""
+
+    @abstractmethod
+    async def async_shutdown(self) -> None:
+        """Release the link: sockets, buses, tasks. Called on unload."""
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Return family state for the diagnostics download, before redaction."""
+        return {}

@@ -1,0 +1,54 @@
+"""Switches: on/off device settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .entity import OffGridEntityDescription
+from .models import OffGridConfigEntry
+from .writable import OffGridSettingEntity
+
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class OffGridSwitchEntityDescription(SwitchEntityDescription, OffGridEntityDescription):
+    """An on/off setting."""
+
+    setting_key: str
+    is_on_fn: Callable[[Any], bool | None]
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: OffGridConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the switches of the entry's family."""
+    entry.runtime_data.async_add_platform_entities(Platform.SWITCH, async_add_entities)
+
+
+class OffGridSwitch(OffGridSettingEntity, SwitchEntity):
+    """An on/off setting of the device."""
+
+    entity_description: OffGridSwitchEntityDescription
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return the setting the device reported."""
+        return self.entity_description.is_on_fn(self.coordinator.data)
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Switch the setting on and show what the device confirms."""
+        await self._async_write(self.entity_description.setting_key, True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Switch the setting off and show what the device confirms."""
+        await self._async_write(self.entity_description.setting_key, False)

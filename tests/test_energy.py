@@ -1,0 +1,184 @@
+"""EnergyCounter and NativeCounterAccumulator, as plain objects."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import given, strategies as st
+import pytest
+
+from custom_components.offgrid_power.energy import (
+    CounterExtraStoredData,
+    EnergyCounter,
+    IntegrationMethod,
+    NativeCounterAccumulator,
+)
+
+HOUR = 3600.0
+
+
+def test_trapezoid_integration() -> None:
+    counter = EnergyCounter(max_step=HOUR)
+    assert not counter.add(0.0, 0.0)
+    assert counter.add(1000.0, HOUR)
+    assert counter.total_kwh == pytest.approx(0.5)
+
+
+def test_left_integration_holds_the_previous_power() -> None:
+    counter = EnergyCounter(max_step=HOUR, method=IntegrationMethod.LEFT)
+    counter.add(1000.0, 0.0)
+    counter.add(0.0, HOUR)
+    assert counter.total_kwh == pytest.approx(1.0)
+
+
+def test_gap_longer_than_max_step_is_not_bridged() -> None:
+    counter = EnergyCounter(max_step=60)
+    counter.add(1000.0, 0.0)
+    counter.add(1000.0, 61.0)
+    assert counter.total_kwh == 0
+    counter.add(1000.0, 121.0)
+    assert counter.total_kwh == pytest.approx(1000 * 60 / 3_600_000)
+
+
+@pytest.mark.parametrize("bad", [None, math.nan, math.inf, -5.0])
+def test_invalid_sample_breaks_the_chain(bad: float | None) -> None:
+    counter = EnergyCounter(max_step=HOUR)
+    counter.add(1000.0, 0.0)
+    assert not counter.add(bad, 10.0)
+    assert not counter.add(1000.0, 20.0)
+    assert counter.total_kwh == 0
+    counter.add(1000.0, 30.0)
+    assert counter.total_kwh == pytest.approx(1000 * 10 / 3_600_000)
+
+
+def test_interrupt_breaks_the_chain() -> None:
+    counter = EnergyCounter(max_step=HOUR)
+    counter.add(1000.0, 0.0)
+    counter.interrupt()
+    counter.add(1000.0, 10.0)
+    assert counter.total_kwh == 0
+
+
+def test_clock_going_backwards_adds_nothing() -> None:
+    counter = EnergyCounter(max_step=HOUR)
+    counter.add(1000.0, 100.0)
+    assert not counter.add(1000.0, 50.0)
+    assert not counter.add(1000.0, 50.0)
+    assert counter.total_kwh == 0
+
+
+def test_restore_never_lowers_and_ignores_garbage() -> None:
+    counter = EnergyCounter(max_step=HOUR)
+    counter.restore({"total_kwh": 5.0})
+    assert counter.total_kwh == 5.0
+    for garbage in (
+        {"total_kwh": -1},
+        {"total_kwh": "7"},
+        {"total_kwh": math.nan},
+        {},
+        {"total_kwh": True},
+    ):
+        counter.restore(garbage)
+    assert counter.total_kwh == 5.0
+    assert counter.as_dict() == {"total_kwh": 5.0}
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True)),
+            st.floats(min_value=0, max_value=1e6, allow_nan=False),
+        ),
+        max_size=60,
+    )
+)
+def test_energy_counter_never_decreases(samples: list[tuple[float | None, float]]) -> None:
+    counter = EnergyCounter(max_step=300)
+    previous = 0.0
+    for power, at in samples:
+        counter.add(power, at)
+        assert counter.total_kwh >= previous
+        assert math.isfinite(counter.total_kwh)
+        previous = counter.total_kwh
+
+
+def test_native_counter_follows_growth_and_daily_reset() -> None:
+    lifetime = NativeCounterAccumulator(max_power_kw=5)
+    lifetime.add(3.0, 0.0)  # first reading: a baseline, not energy of ours
+    lifetime.add(3.5, HOUR)
+    assert lifetime.total_kwh == pytest.approx(0.5)
+    # The device's day rolls over at an odd hour: 0.25 kWh counted since.
+    lifetime.add(0.25, 2 * HOUR)
+    assert lifetime.total_kwh == pytest.approx(0.75)
+    lifetime.add(1.0, 3 * HOUR)
+    assert lifetime.total_kwh == pytest.approx(1.5)
+
+
+def test_native_counter_ignores_a_single_bad_packet() -> None:
+    lifetime = NativeCounterAccumulator(max_power_kw=5)
+    lifetime.add(3.0, 0.0)
+    lifetime.add(655.35, 1.0)  # a corrupt reading far beyond 5 kW for one second
+    lifetime.add(3.001, 2.0)
+    assert lifetime.total_kwh == pytest.approx(0.001)
+    lifetime.add(0.0, 3.0)  # a glitch to zero looks like a reset and adds nothing
+    lifetime.add(3.002, 4.0)  # held back: not plausible after zero
+    lifetime.add(3.003, 5.0)  # confirmed: only the growth after confirmation counts
+    assert lifetime.total_kwh == pytest.approx(0.002)
+
+
+def test_native_counter_ignores_invalid_readings() -> None:
+    lifetime = NativeCounterAccumulator(max_power_kw=5)
+    lifetime.add(1.0, 0.0)
+    for bad in (None, math.nan, -1.0, math.inf):
+        assert not lifetime.add(bad, 10.0)
+    lifetime.interrupt()
+    lifetime.add(1.001, 20.0)
+    assert lifetime.total_kwh == pytest.approx(0.001)
+
+
+def test_native_counter_restores_its_last_reading() -> None:
+    first = NativeCounterAccumulator(max_power_kw=5)
+    first.add(2.0, 0.0)
+    first.add(2.5, HOUR)
+    second = NativeCounterAccumulator(max_power_kw=5)
+    second.restore(first.as_dict())
+    # Growth counted by the device while Home Assistant was down is kept.
+    second.add(3.0, 2 * HOUR)
+    assert second.total_kwh == pytest.approx(1.0)
+    second.restore({"total_kwh": "x", "last_value": None, "last_time": math.nan})
+    assert second.total_kwh == pytest.approx(1.0)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.floats(min_value=-10, max_value=1000)),
+            st.floats(min_value=0, max_value=1e6, allow_nan=False),
+        ),
+        max_size=60,
+    )
+)
+def test_native_counter_never_decreases_nor_outruns_its_power_bound(
+    samples: list[tuple[float | None, float]],
+) -> None:
+    lifetime = NativeCounterAccumulator(max_power_kw=5)
+    ordered = sorted(samples, key=lambda sample: sample[1])
+    previous = 0.0
+    for value, at in ordered:
+        lifetime.add(value, at)
+        assert lifetime.total_kwh >= previous
+        previous = lifetime.total_kwh
+    if ordered:
+        # Each addition covers its own stretch of time (at least a second), so
+        # garbage can never add more than the bound allows over the whole run.
+        span = ordered[-1][1] - ordered[0][1] + len(ordered)
+        assert lifetime.total_kwh <= 5 * span / HOUR + 1e-9
+
+
+def test_stored_data_round_trip_and_rejects_foreign_data() -> None:
+    stored = CounterExtraStoredData(1.5, "kWh", {"total_kwh": 1.5})
+    assert CounterExtraStoredData.from_dict(stored.as_dict()) == stored
+    assert (
+        CounterExtraStoredData.from_dict({"native_value": 1.5, "native_unit_of_measurement": "kWh"})
+        is None
+    )
