@@ -309,8 +309,8 @@ def test_discovery_headers(
 @pytest.mark.parametrize(
     ("advertisement", "product_id", "record_type", "nonce", "key_check"),
     [
-        ("100257a001400220" "58bd6b2ceaab786d7a5bf14f", 0xA057, 0x01, 0x0240, 0x20),
-        ("100281a302790b7d" "775fb778802af8032b78f35cb622ce", 0xA381, 0x02, 0x0B79, 0x7D),
+        ("100257a00140022058bd6b2ceaab786d7a5bf14f", 0xA057, 0x01, 0x0240, 0x20),
+        ("100281a302790b7d775fb778802af8032b78f35cb622ce", 0xA381, 0x02, 0x0B79, 0x7D),
     ],
 )
 def test_over_the_air_headers(

@@ -19,6 +19,7 @@ from .fields import FieldValue
 from .instant_readout import VictronRecord, implausible_fields, parse
 from .keys import compact_hex, normalize_key
 
+
 def record_to_json(record: VictronRecord) -> dict[str, object]:
     header = record.header
     return {

@@ -45,6 +45,10 @@ DBM = "dBm"
 DC_VOLTS = (0.0, 100.0)
 AC_VOLTS = (0.0, 300.0)
 PERCENTAGE = (0.0, 100.0)
+STARTER_VOLTS = (-5.0, 100.0)
+AUX_CELSIUS = (-60.0, 150.0)
+# Discharged amp-hours since full are bounded by the bank's capacity.
+CONSUMED_AH = (-20000.0, 0.0)
 
 # 7-bit temperatures carry °C + 40.
 _CELSIUS_OFFSET = -40
@@ -84,6 +88,7 @@ def _aux_fields(offset: int, selector: str, modes: tuple[int, ...]) -> tuple[Fie
             0.01,
             CELSIUS,
             bias=_KELVIN_TO_CELSIUS,
+            plausible=AUX_CELSIUS,
             when=(selector, 2),
         ),
     }
@@ -124,7 +129,7 @@ BATTERY_MONITOR = RecordLayout(
         enum("aux_input", 64, 2, AUX_INPUT, na=None),
         # Victron's NA for this 22-bit signed field is 0x1FFFFF; the PDF's 0x3FFFFF is wrong.
         numeric("battery_current", 66, 22, 0.001, AMPERE, signed=True),
-        numeric("consumed_ah", 88, 20, -0.1, AMPERE_HOUR),
+        numeric("consumed_ah", 88, 20, -0.1, AMPERE_HOUR, plausible=CONSUMED_AH),
         numeric("state_of_charge", 108, 10, 0.1, PERCENT, plausible=PERCENTAGE),
     ),
 )
@@ -263,7 +268,7 @@ LYNX_SMART_BMS = RecordLayout(
             for key, bit in _BMS_WARNING_BITS.items()
         ),
         numeric("state_of_charge", 90, 10, 0.1, PERCENT, plausible=PERCENTAGE),
-        numeric("consumed_ah", 100, 20, -0.1, AMPERE_HOUR),
+        numeric("consumed_ah", 100, 20, -0.1, AMPERE_HOUR, plausible=CONSUMED_AH),
         _temperature("battery_temperature", 120),
     ),
 )
