@@ -8,6 +8,7 @@ told to fail the way the firmware does.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from aiohttp import web
 
@@ -106,9 +107,9 @@ class DongleEmulator:
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
-        server = site._server  # aiohttp keeps the bound socket only here
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]
+        # aiohttp exposes the bound socket (needed for port 0) only on the private server.
+        server: Any = site._server
+        self.port = int(server.sockets[0].getsockname()[1])
         return self.port
 
     async def stop(self) -> None:

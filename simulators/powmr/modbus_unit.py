@@ -10,6 +10,7 @@ refusal raises `NoSuchIdException`, which the server (started with
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 
 from pymodbus.constants import ExcCodes
@@ -75,7 +76,7 @@ class SimulatedUnit(ModbusServerContext):
         return [value for value in values if value is not None]
 
     async def async_setValues(
-        self, device_id: int, func_code: int, address: int, values: list[int] | list[bool]
+        self, device_id: int, func_code: int, address: int, values: Sequence[int] | Sequence[bool]
     ) -> ExcCodes | None:
         await self._before_answer(device_id, len(values))
         for offset, value in enumerate(values):
@@ -83,11 +84,22 @@ class SimulatedUnit(ModbusServerContext):
                 return ExcCodes.ILLEGAL_VALUE
         return None
 
-    def trace_packet(self, sending: bool, data: bytes) -> bytes:
-        """pymodbus hook on raw bytes: corrupts outgoing answers when a fault says so."""
-        if not sending:
-            return data
-        return self.faults.corrupt(data, self.faults.take(Fault.CRC, Fault.GARBAGE))
+    def packet_hook(self, *, has_crc: bool) -> Callable[[bool, bytes], bytes]:
+        """pymodbus `trace_packet` hook that corrupts outgoing answers when a fault says so.
+
+        Modbus TCP frames carry no CRC; a TCP-to-RTU gateway that sees a CRC error
+        on its serial side answers nothing, so that is what a CRC fault does there.
+        """
+
+        def hook(sending: bool, data: bytes) -> bytes:
+            if not sending:
+                return data
+            fault = self.faults.take(Fault.CRC, Fault.GARBAGE)
+            if fault is Fault.CRC and not has_crc:
+                return b""
+            return self.faults.corrupt(data, fault)
+
+        return hook
 
     async def close(self) -> None:
         """Wake every request that is waiting (delay, stall, wire time) and let it finish."""

@@ -123,12 +123,13 @@ class PowmrSimulator:
         if config.http_port is not None:
             self.http_port = await self.dongle.start(LOOPBACK, config.http_port)
 
-    def _hooks(self) -> dict[str, Any]:
-        return {"ignore_missing_devices": True, "trace_packet": self.unit.trace_packet}
+    def _hooks(self, framer: FramerType = FramerType.RTU) -> dict[str, Any]:
+        hook = self.unit.packet_hook(has_crc=framer is FramerType.RTU)
+        return {"ignore_missing_devices": True, "trace_packet": hook}
 
     async def _serve_tcp(self, framer: FramerType, port: int) -> int:
         server = ModbusTcpServer(
-            self.unit, framer=framer, address=(LOOPBACK, port), **self._hooks()
+            self.unit, framer=framer, address=(LOOPBACK, port), **self._hooks(framer)
         )
         await self._listen(server)
         listener: Any = server.transport
