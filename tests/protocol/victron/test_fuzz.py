@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 import string
 
 from hypothesis import given, settings, strategies as st
@@ -120,7 +121,7 @@ def test_fields_round_trip_through_their_bits(layout: RecordLayout, data: st.Dat
 def test_ve_smart_any_packets(packets: list[bytes]) -> None:
     network = VeSmartNetwork(TEST_KEY, b"\x01\x0a")
     for packet in packets:
-        result = attempt(lambda packet=packet: network.feed(packet))
+        result = attempt(partial(network.feed, packet))
         assert TEST_KEY.hex() not in str(result)
 
 
