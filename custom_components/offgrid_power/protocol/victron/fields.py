@@ -126,7 +126,10 @@ class RecordLayout:
         return (max(spec.end for spec in self.fields) + 7) // 8
 
     def field(self, key: str) -> FieldSpec:
-        return next(spec for spec in self.fields if spec.key == key)
+        for spec in self.fields:
+            if spec.key == key:
+                return spec
+        raise KeyError(key)
 
     def extract(self, payload: bytes) -> dict[str, int]:
         """Raw bits of every field that exists in this payload."""

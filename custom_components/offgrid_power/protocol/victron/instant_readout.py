@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
@@ -140,7 +141,9 @@ def parse(data: bytes, key: bytes | None) -> VictronRecord:
         raise UnsupportedRecordError(f"record type {header.record_name} is not supported")
     payload = _decrypt(data, key, layout.name) if layout.encrypted else data[_HEADER_LENGTH:]
     raw = layout.extract(payload)
-    return VictronRecord(header, layout, layout.decode(raw), raw)
+    return VictronRecord(
+        header, layout, MappingProxyType(layout.decode(raw)), MappingProxyType(raw)
+    )
 
 
 def implausible_fields(record: VictronRecord) -> tuple[str, ...]:
