@@ -1,0 +1,88 @@
+"""Open a python-can bus for MasterBus from (interface, channel, bitrate).
+
+Supported: ``socketcan`` (a configured kernel interface such as ``can0``; its
+bitrate is set with ``ip link``, not here), ``slcan`` (a tty such as
+``/dev/ttyACM0@115200``, or ``socket://host:port`` for a Lawicel TCP bridge),
+``gs_usb`` (candleLight/CANable via libusb, channel = device index) and
+``bridge`` (the ESP32 UDP bridge, channel = ``host[:port]``, see `bridge`).
+Opening blocks (serial settle time, USB), so call `open_bus` in an executor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+import importlib.util
+
+import can
+
+from .bridge import BridgeBus
+from .errors import TransportError
+
+MASTERBUS_BITRATE = 250_000
+# MasterBus uses 29-bit ids only; standard frames are someone else's traffic.
+EXTENDED_ONLY: can.typechecking.CanFilters = [{"can_id": 0, "can_mask": 0, "extended": True}]
+
+
+class Interface(StrEnum):
+    """The kinds of CAN access the integration offers."""
+
+    SOCKETCAN = "socketcan"
+    SLCAN = "slcan"
+    GS_USB = "gs_usb"
+    BRIDGE = "bridge"
+
+
+@dataclass(frozen=True, slots=True)
+class TransportConfig:
+    """Where the bus is."""
+
+    interface: Interface
+    channel: str
+    bitrate: int = MASTERBUS_BITRATE
+
+
+def available_interfaces() -> tuple[Interface, ...]:
+    """Interfaces whose Python dependencies are installed here."""
+    needs = {Interface.SLCAN: "serial", Interface.GS_USB: "usb"}
+    return tuple(
+        kind
+        for kind in Interface
+        if kind not in needs or importlib.util.find_spec(needs[kind]) is not None
+    )
+
+
+def open_bus(config: TransportConfig) -> can.BusABC:
+    """Open the bus (blocking); raise `TransportError` when it cannot be opened."""
+    if config.interface not in available_interfaces():
+        raise TransportError(f"{config.interface} needs a Python package that is not installed")
+    try:
+        match config.interface:
+            case Interface.BRIDGE:
+                return BridgeBus(config.channel, can_filters=EXTENDED_ONLY)
+            case Interface.SLCAN:
+                # A TCP bridge needs no settle time; a USB serial adapter does.
+                settle = 0.0 if "://" in config.channel else 2.0
+                return can.Bus(
+                    interface="slcan",
+                    channel=config.channel,
+                    bitrate=config.bitrate,
+                    sleep_after_open=settle,
+                    can_filters=EXTENDED_ONLY,
+                )
+            case Interface.GS_USB:
+                index = int(config.channel or 0)
+                return can.Bus(
+                    interface="gs_usb",
+                    channel=index,
+                    index=index,
+                    bitrate=config.bitrate,
+                    can_filters=EXTENDED_ONLY,
+                )
+            case Interface.SOCKETCAN:
+                return can.Bus(
+                    interface="socketcan", channel=config.channel, can_filters=EXTENDED_ONLY
+                )
+    except (can.CanError, OSError, ValueError) as err:
+        raise TransportError(f"cannot open {config.interface} {config.channel}: {err}") from err
+    raise TransportError(f"unknown interface {config.interface}")

@@ -1,0 +1,13 @@
+"""MasterBus simulator: emulated devices reachable over python-can's virtual
+interface, an SLCAN TCP server and the ESP32 UDP bridge format."""
+
+from .devices import FieldSpec, SimulatedDevice, default_devices
+from .network import DISPLAY_ADDRESS, MasterBusSimulator
+
+__all__ = [
+    "DISPLAY_ADDRESS",
+    "FieldSpec",
+    "MasterBusSimulator",
+    "SimulatedDevice",
+    "default_devices",
+]

@@ -1,0 +1,266 @@
+"""The emulated MasterBus: devices, an optional display, ports and faults.
+
+Usage from async tests::
+
+    async with MasterBusSimulator(virtual_channel="t1", bridge=("127.0.0.1", 0)) as sim:
+        bus = can.Bus(interface="virtual", channel="t1")
+        ...
+        sim.device(0x6DB09B).silent = True        # fault: no reply
+        sim.unplug(0x31B483); sim.plug(0x31B483)  # a device leaves and returns
+
+Every frame goes over one shared "wire" queue: all ports hear it (except the
+connection it came from) and the devices react to frames from masters. With
+`pacing` the wire takes as long as 250 kbit/s would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Iterable
+import contextlib
+import time
+from types import TracebackType
+from typing import Protocol, Self
+
+import can
+
+from custom_components.offgrid_power.protocol.masterbus.codec import (
+    Attribute,
+    Heartbeat,
+    Message,
+    MetadataRequest,
+    StringChunkRequest,
+    StringIdRequest,
+    ValueRequest,
+    decode_frame,
+)
+from custom_components.offgrid_power.protocol.masterbus.errors import FrameError
+
+from .devices import SimulatedDevice, default_devices
+from .ports import BridgeEndpoint, SlcanServer, VirtualPort
+
+MASTERBUS_BITRATE = 250_000
+DISPLAY_ADDRESS = 0x50840A  # a MasterView
+
+
+class _Port(Protocol):
+    def write(self, message: can.Message, source: object) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+def frame_seconds(message: can.Message) -> float:
+    """Time an extended frame occupies the wire, with typical bit stuffing."""
+    bits = 67 + 8 * len(message.data)
+    return bits * 1.2 / MASTERBUS_BITRATE
+
+
+def _as_can(message: Message) -> can.Message:
+    frame = message.to_frame()
+    return can.Message(arbitration_id=frame.can_id, data=frame.data, is_extended_id=True)
+
+
+class MasterBusSimulator:
+    """See the module docstring. Ports bind to 127.0.0.1 only."""
+
+    def __init__(
+        self,
+        devices: Iterable[SimulatedDevice] | None = None,
+        *,
+        virtual_channel: str | None = None,
+        slcan_port: int | None = None,
+        bridge_port: int | None = None,
+        bridge_peers: Iterable[tuple[str, int]] = (),
+        pacing: bool = False,
+        display: bool = False,
+        display_heartbeat: float = 30.0,
+        display_poll: float = 1.0,
+    ) -> None:
+        self.devices = {d.address: d for d in (default_devices() if devices is None else devices)}
+        self.pacing = pacing
+        self.heard: Counter[str] = Counter()
+        self._virtual_channel = virtual_channel
+        self._slcan_port, self._bridge_port = slcan_port, bridge_port
+        self._bridge_peers = list(bridge_peers)
+        self._display = display
+        self._display_timing = (display_heartbeat, display_poll)
+        self._ports: list[_Port] = []
+        self._slcan: SlcanServer | None = None
+        self._bridge: BridgeEndpoint | None = None
+        self._wire: asyncio.Queue[tuple[can.Message, object]] = asyncio.Queue()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._started = time.monotonic()
+
+    # --- lifecycle --------------------------------------------------------------
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        """Open the ports and power the devices up (they announce themselves)."""
+        loop = asyncio.get_running_loop()
+        self._started = time.monotonic()
+        self._tasks.append(loop.create_task(self._run_wire()))
+        if self._virtual_channel is not None:
+            self._ports.append(VirtualPort(self, self._virtual_channel))
+        if self._slcan_port is not None:
+            self._slcan = SlcanServer(self)
+            await self._slcan.start("127.0.0.1", self._slcan_port)
+            self._ports.append(self._slcan)
+        if self._bridge_port is not None:
+            self._bridge = BridgeEndpoint(self, self._bridge_peers)
+            await self._bridge.start("127.0.0.1", self._bridge_port)
+            self._ports.append(self._bridge)
+        if self._display:
+            self._tasks.append(loop.create_task(self._run_display()))
+        for device in self.devices.values():
+            self._emit(device.announcement())
+
+    async def stop(self) -> None:
+        """Close every port and task; nothing lingers afterwards."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        for port in self._ports:
+            await port.close()
+        self._ports.clear()
+
+    @property
+    def slcan_port(self) -> int:
+        """The TCP port of the SLCAN server (useful when started with port 0)."""
+        assert self._slcan is not None, "started without an SLCAN port"
+        return self._slcan.port
+
+    @property
+    def bridge_port(self) -> int:
+        """The UDP port of the bridge endpoint."""
+        assert self._bridge is not None, "started without a bridge port"
+        return self._bridge.port
+
+    # --- fault injection --------------------------------------------------------
+
+    def device(self, address: int) -> SimulatedDevice:
+        """A device, to flip its fault switches (`silent`, `not_available`)."""
+        return self.devices[address]
+
+    def unplug(self, address: int) -> None:
+        """The device leaves the bus: no announcements, no replies."""
+        self.devices[address].present = False
+
+    def plug(self, address: int) -> None:
+        """The device returns and announces itself like at power-up."""
+        device = self.devices[address]
+        device.present = True
+        self._emit(device.announcement())
+
+    def change_firmware(self, address: int, firmware: tuple[int, int]) -> None:
+        """A firmware update: new version, new change counter, a fresh announcement."""
+        device = self.devices[address]
+        device.firmware = firmware
+        device.change_counter = (device.change_counter + 1) % 256
+        self._emit(device.announcement())
+
+    def inject_error_frame(self) -> None:
+        """A controller error report (RX passive), as SocketCAN delivers them."""
+        error = can.Message(
+            arbitration_id=0x4, data=bytes([0, 0x10, 0, 0, 0, 0, 0, 0]), is_error_frame=True
+        )
+        self._wire.put_nowait((error, self))
+
+    # --- the wire ------------------------------------------------------------------
+
+    def submit(self, message: can.Message, source: object) -> None:
+        """A master puts a frame on the bus."""
+        self._wire.put_nowait((message, source))
+
+    def _emit(self, message: Message) -> None:
+        self._wire.put_nowait((_as_can(message), self))
+
+    async def _run_wire(self) -> None:
+        while True:
+            message, source = await self._wire.get()
+            if self.pacing:
+                await asyncio.sleep(frame_seconds(message))
+            for port in self._ports:
+                port.write(message, source)
+            if source is not self:
+                self._react(message)
+
+    def _react(self, frame: can.Message) -> None:
+        if frame.is_error_frame or not frame.is_extended_id:
+            return
+        try:
+            message = decode_frame(frame.arbitration_id, bytes(frame.data))
+        except FrameError:
+            return
+        self.heard[type(message).__name__] += 1
+        if isinstance(message, Heartbeat):
+            for each in self.devices.values():
+                if each.present and not each.silent:
+                    self._emit(each.announcement())
+            return
+        device = self.devices.get(message.address)
+        if device is not None:
+            for reply in device.handle(message, time.monotonic() - self._started):
+                self._emit(reply)
+
+    # --- a MasterView polling the shunt (for listen-only masters) -----------------
+
+    async def _run_display(self) -> None:
+        heartbeat_every, poll_every = self._display_timing
+        last_heartbeat = -heartbeat_every
+        shunt = next(d for d in self.devices.values() if d.name.startswith("MSH"))
+        self._display_requests(self._identity_requests(shunt))
+        while True:
+            now = time.monotonic()
+            if now - last_heartbeat >= heartbeat_every:
+                last_heartbeat = now
+                self._display_requests([Heartbeat(DISPLAY_ADDRESS)])
+            for field in (1, 2):  # volts and amps, as on a MasterView favourites page
+                self._display_requests(self._field_requests(shunt, field))
+            await asyncio.sleep(poll_every)
+
+    def _display_requests(self, requests: Iterable[Message]) -> None:
+        for request in requests:
+            self.submit(_as_can(request), DISPLAY_ADDRESS)
+
+    @staticmethod
+    def _string_requests(device: SimulatedDevice, text: str) -> list[Message]:
+        if not text:
+            return []
+        sid = device.string_id(text)
+        return [StringChunkRequest(device.address, sid, seq) for seq in range(len(text) // 4 + 1)]
+
+    def _identity_requests(self, device: SimulatedDevice) -> list[Message]:
+        requests: list[Message] = [StringIdRequest(device.address, kind) for kind in (1, 2, 3)]
+        for text in (device.article, device.serial, device.name):
+            requests += self._string_requests(device, text)
+        return requests
+
+    def _field_requests(self, device: SimulatedDevice, field: int) -> list[Message]:
+        # A MasterView re-reads the metadata every time it shows a value.
+        spec = device.fields[field]
+        attributes = (Attribute.NAME, Attribute.UNIT, Attribute.VISUALISATION, Attribute.STEP)
+        requests: list[Message] = [MetadataRequest(device.address, a, field) for a in attributes]
+        requests += self._string_requests(device, spec.name) + self._string_requests(
+            device, spec.unit
+        )
+        return [*requests, ValueRequest(device.address, field)]
+
+
+async def run_until_cancelled(simulator: MasterBusSimulator) -> None:
+    """Serve until the task is cancelled (the CLI's main loop)."""
+    async with simulator:
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.Event().wait()
