@@ -7,6 +7,7 @@ told to fail the way the firmware does.
 
 from __future__ import annotations
 
+import asyncio
 from enum import StrEnum
 from typing import Any
 
@@ -28,6 +29,7 @@ class DongleFault(StrEnum):
     HTTP_500 = "http_500"
     INVALID = "invalid"  # valid_info 0, values stale
     MISSING_KEYS = "missing_keys"
+    STALL = "stall"  # no answer until the emulator stops
 
 
 def status_document(model: InverterModel, schema: DongleSchema) -> dict[str, dict[str, float]]:
@@ -99,6 +101,7 @@ class DongleEmulator:
         self.fault = DongleFault.NONE
         self.port = 0
         self._runner: web.AppRunner | None = None
+        self._stopping = asyncio.Event()
 
     async def start(self, host: str, port: int) -> int:
         app = web.Application()
@@ -113,11 +116,14 @@ class DongleEmulator:
         return self.port
 
     async def stop(self) -> None:
+        self._stopping.set()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
 
     async def _status(self, request: web.Request) -> web.Response:
+        if self.fault is DongleFault.STALL:
+            await self._stopping.wait()
         if self.fault is DongleFault.HTTP_500:
             return web.Response(status=500, text="internal error")
         document = status_document(self.model, self.schema)
