@@ -1,0 +1,219 @@
+"""`make demo`: a real Home Assistant 2025.4.4 on http://127.0.0.1:8123 with Off-Grid Power.
+
+The configuration lives in build/demo/ and is reused on the next run. Home
+Assistant is onboarded through its own onboarding API, and the trusted-networks
+auth provider lets a browser on this machine in without a password. That is a
+demo-only setting: never use it on a Home Assistant that other people can reach.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from contextlib import AsyncExitStack, suppress
+import json
+import os
+from pathlib import Path
+import signal
+import sys
+from typing import Any, TypeVar
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+# The end-to-end test runs the demo on a port and in a folder of its own.
+CONFIG = Path(os.environ.get("OFFGRID_DEMO_CONFIG", ROOT / "build" / "demo" / "config"))
+HOST, PORT = "127.0.0.1", int(os.environ.get("OFFGRID_DEMO_PORT", "8123"))
+URL = f"http://{HOST}:{PORT}"
+CLIENT_ID = f"{URL}/"
+
+T = TypeVar("T")
+
+CONFIGURATION_YAML = f"""\
+# Written by `make demo`. DEMO ONLY: trusted_networks lets anyone on this
+# machine in without a password.
+homeassistant:
+  name: Off-Grid Power demo
+  latitude: 52.37
+  longitude: 4.89
+  elevation: 0
+  unit_system: metric
+  time_zone: Europe/Amsterdam
+  currency: EUR
+  country: NL
+  auth_providers:
+    - type: trusted_networks
+      trusted_networks:
+        - 127.0.0.1/32
+        - ::1/128
+      allow_bypass_login: true
+    - type: homeassistant
+
+http:
+  server_host: {HOST}
+  server_port: {PORT}
+
+config:
+diagnostics:
+energy:
+frontend:
+history:
+logbook:
+recorder:
+  purge_keep_days: 3
+system_health:
+
+logger:
+  default: warning
+  logs:
+    custom_components.offgrid_power: info
+    # Camera thumbnails want libturbojpeg, which the demo does not need.
+    homeassistant.components.camera.img_util: critical
+"""
+
+
+def prepare_config() -> None:
+    """Write the configuration and link the integration into it."""
+    CONFIG.mkdir(parents=True, exist_ok=True)
+    (CONFIG / "configuration.yaml").write_text(CONFIGURATION_YAML)
+    components = CONFIG / "custom_components"
+    components.mkdir(exist_ok=True)
+    link = components / "offgrid_power"
+    if not link.is_symlink():
+        link.symlink_to(ROOT / "custom_components" / "offgrid_power", target_is_directory=True)
+
+
+async def wait_until_up(session: aiohttp.ClientSession, hass: asyncio.subprocess.Process) -> bool:
+    """Wait until the HTTP server answers, or fail if Home Assistant exits."""
+    for _ in range(600):
+        if hass.returncode is not None:
+            raise SystemExit(f"Home Assistant exited with code {hass.returncode}")
+        with suppress(aiohttp.ClientError):
+            async with session.get(f"{URL}/manifest.json") as response:
+                if response.status == 200:
+                    return True
+        await asyncio.sleep(0.5)
+    raise SystemExit("Home Assistant did not start within 5 minutes")
+
+
+ONBOARDING = CONFIG / ".storage" / "onboarding"
+ONBOARDING_STEPS = ["user", "core_config", "analytics", "integration"]
+
+
+def is_onboarded() -> bool:
+    """Whether an earlier run already created the demo user."""
+    try:
+        return "user" in json.loads(ONBOARDING.read_text())["data"]["done"]
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+async def create_owner(session: aiohttp.ClientSession) -> None:
+    """Create the owner through the onboarding API, as the first browser visit would."""
+    async with session.post(
+        f"{URL}/api/onboarding/users",
+        json={
+            "client_id": CLIENT_ID,
+            "name": "Demo",
+            "username": "demo",
+            # Never typed: the trusted network logs the browser in.
+            "password": os.urandom(16).hex(),
+            "language": "en",
+        },
+    ) as response:
+        response.raise_for_status()
+
+
+def finish_onboarding() -> None:
+    """Mark the remaining steps done while Home Assistant is stopped.
+
+    The location and units come from configuration.yaml; the onboarding API's
+    core_config step would also add weather, radio and TTS integrations that
+    have nothing to do with this demo.
+    """
+    ONBOARDING.write_text(
+        json.dumps(
+            {
+                "version": 4,
+                "minor_version": 1,
+                "key": "onboarding",
+                "data": {"done": ONBOARDING_STEPS},
+            },
+            indent=2,
+        )
+    )
+
+
+async def start_hass(stack: AsyncExitStack) -> asyncio.subprocess.Process:
+    """Start Home Assistant in its own process group; the stack stops it."""
+    hass = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "homeassistant",
+        "--config",
+        str(CONFIG),
+        # Everything is preinstalled; HA must never install packages here.
+        "--skip-pip",
+        start_new_session=True,
+    )
+    stack.push_async_callback(stop_process, hass)
+    return hass
+
+
+async def until_stopped(stop: asyncio.Event, work: Awaitable[T]) -> T | None:
+    """Run ``work`` unless Ctrl-C comes first; None when it did."""
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.create_task(stop.wait())
+    await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    stopped.cancel()
+    if not task.done():
+        task.cancel()
+        return None
+    return task.result()
+
+
+async def run() -> int:
+    """Start Home Assistant (and the simulators), then wait for Ctrl-C."""
+    prepare_config()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+
+    async with aiohttp.ClientSession() as session:
+        if not is_onboarded():
+            print("First run: onboarding the demo instance (user 'demo')")
+            async with AsyncExitStack() as stack:
+                hass = await start_hass(stack)
+                if await until_stopped(stop, wait_until_up(session, hass)) is None:
+                    return 0
+                await create_owner(session)
+            finish_onboarding()
+
+        async with AsyncExitStack() as stack:
+            hass = await start_hass(stack)
+            print(f"Starting Home Assistant 2025.4.4 at {URL}")
+            if await until_stopped(stop, wait_until_up(session, hass)) is None:
+                return 0
+            print(f"\nReady: open {URL} in a browser on this machine. Ctrl-C stops everything.")
+            await until_stopped(stop, hass.wait())
+            print("\nStopping…")
+    return 0
+
+
+async def stop_process(process: asyncio.subprocess.Process, grace: float = 30) -> Any:
+    """Ask a child process group to stop, and kill it if it does not."""
+    if process.returncode is not None:
+        return process.returncode
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        return await asyncio.wait_for(process.wait(), grace)
+    except TimeoutError:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        return await process.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(run()))

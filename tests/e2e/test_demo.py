@@ -1,0 +1,108 @@
+"""`make demo` end to end: a real HA starts, logs a loopback browser in, and stops cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+import signal
+import socket
+import sys
+
+import aiohttp
+from homeassistant.const import __version__ as HA_VERSION
+import pytest
+
+ROOT = Path(__file__).parent.parent.parent
+
+pytestmark = pytest.mark.xdist_group("demo")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _read_until(stream: asyncio.StreamReader, marker: str, seen: list[str]) -> None:
+    while line := await stream.readline():
+        seen.append(line.decode(errors="replace"))
+        if marker in seen[-1]:
+            return
+    raise AssertionError("demo ended before: " + marker + "\n" + "".join(seen))
+
+
+async def _login(session: aiohttp.ClientSession, url: str) -> str:
+    """Log in as a browser on loopback would: the trusted network needs no password."""
+    client_id = f"{url}/"
+    async with session.post(
+        f"{url}/auth/login_flow",
+        json={
+            "client_id": client_id,
+            "handler": ["trusted_networks", None],
+            "redirect_uri": client_id,
+        },
+    ) as response:
+        flow = await response.json()
+    assert flow["type"] == "create_entry", flow
+    async with session.post(
+        f"{url}/auth/token",
+        data={"grant_type": "authorization_code", "code": flow["result"], "client_id": client_id},
+    ) as response:
+        token: str = (await response.json())["access_token"]
+    return token
+
+
+def _processes_mentioning(text: str) -> list[str]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text in cmdline.read_bytes().decode(errors="replace"):
+                found.append(cmdline.parent.name)
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(
+    not HA_VERSION.startswith("2025.4."), reason="the demo runs HA 2025.4, the oldest supported"
+)
+async def test_demo_serves_the_integration_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    demo = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "scripts.demo",
+        cwd=ROOT,
+        env={**os.environ, "OFFGRID_DEMO_PORT": str(port), "OFFGRID_DEMO_CONFIG": str(tmp_path)},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        start_new_session=True,
+    )
+    seen: list[str] = []
+    try:
+        assert demo.stdout is not None
+        await asyncio.wait_for(_read_until(demo.stdout, "Ready:", seen), 240)
+        async with aiohttp.ClientSession() as session:
+            token = await _login(session, url)
+            async with session.post(
+                f"{url}/api/config/config_entries/flow",
+                json={"handler": "offgrid_power"},
+                headers={"Authorization": f"Bearer {token}"},
+            ) as response:
+                flow = await response.json()
+        assert flow["type"] == "menu"
+        assert flow["menu_options"] == ["powmr", "victron", "masterbus"]
+
+        demo.send_signal(signal.SIGINT)
+        await asyncio.wait_for(demo.wait(), 60)
+        assert demo.returncode == 0
+        # Neither the demo nor the Home Assistant it started is left behind.
+        with pytest.raises(ProcessLookupError):
+            os.killpg(demo.pid, 0)
+        assert _processes_mentioning(str(tmp_path)) == []
+    finally:
+        if demo.returncode is None:
+            os.killpg(demo.pid, signal.SIGKILL)
+            await demo.wait()
