@@ -21,7 +21,7 @@ from custom_components.offgrid_power.protocol.victron import (
 )
 from custom_components.offgrid_power.protocol.victron.ve_smart import VeSmartNetwork
 
-from .helpers import TEST_KEY, payload_with
+from .helpers import TEST_KEY
 
 FUZZ = settings(max_examples=150, deadline=None)
 KEYISH = string.hexdigits + " -:"
@@ -111,7 +111,7 @@ def test_fields_round_trip_through_their_bits(layout: RecordLayout, data: st.Dat
     unconditional = [spec for spec in layout.fields if spec.when is None]
     raw = {spec.key: data.draw(st.integers(0, (1 << spec.width) - 1)) for spec in unconditional}
 
-    extracted = layout.extract(payload_with(layout, raw))
+    extracted = layout.extract(layout.encode(raw))
 
     assert {key: extracted[key] for key in raw} == raw
 

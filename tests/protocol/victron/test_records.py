@@ -27,13 +27,11 @@ from custom_components.offgrid_power.protocol.victron.records import (
     SOLAR_SENSE,
 )
 
-from .helpers import payload_with
-
 SNAKE_CASE = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def decode(layout: RecordLayout, **raw: int) -> dict[str, object]:
-    return dict(layout.decode(layout.extract(payload_with(layout, raw))))
+    return dict(layout.decode(layout.extract(layout.encode(raw))))
 
 
 def fields_with_na() -> list[object]:
@@ -266,6 +264,6 @@ def test_payload_shorter_than_layout_is_truncated(layout: RecordLayout) -> None:
 
 @pytest.mark.parametrize("layout", LAYOUTS.values(), ids=lambda layout: layout.name)
 def test_longer_payload_is_a_future_extension(layout: RecordLayout) -> None:
-    payload = payload_with(layout, {})
+    payload = layout.encode({})
 
     assert layout.extract(payload + b"\xff" * 4) == layout.extract(payload)

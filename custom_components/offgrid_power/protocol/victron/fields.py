@@ -141,6 +141,15 @@ class RecordLayout:
         raw = {spec.key: spec.extract(bits) for spec in self.fields}
         return {spec.key: raw[spec.key] for spec in self.fields if _applies(spec, raw)}
 
+    def encode(self, raw: Mapping[str, int]) -> bytes:
+        """The inverse of ``extract``, for simulators and tests: given fields set, the rest zero."""
+        bits = 0
+        for key, value in raw.items():
+            spec = self.field(key)
+            mask = (1 << spec.width) - 1
+            bits = bits & ~(mask << spec.offset) | (value & mask) << spec.offset
+        return bits.to_bytes(self.min_length, "little")
+
     def decode(self, raw: Mapping[str, int]) -> dict[str, FieldValue]:
         return {spec.key: spec.value(raw[spec.key]) for spec in self.fields if spec.key in raw}
 

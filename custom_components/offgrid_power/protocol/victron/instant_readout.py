@@ -175,7 +175,28 @@ def _decrypt(data: bytes, key: bytes | None, record_name: str) -> bytes:
             "the key does not match this device; its key starts with "
             f"'{data[7]:02x}' (it may have changed with the Bluetooth PIN)"
         )
-    # The counter block is the nonce as a little-endian 128-bit number.
-    counter = data[5:7] + bytes(14)
-    decryptor = Cipher(algorithms.AES(key), modes.CTR(counter)).decryptor()
-    return decryptor.update(data[_HEADER_LENGTH:]) + decryptor.finalize()
+    return _apply_keystream(key, data[5:7], data[_HEADER_LENGTH:])
+
+
+def build_advertisement(
+    record_type: int, payload: bytes, key: bytes | None, *, product_id: int, nonce: int
+) -> bytes:
+    """The advertisement a device would send, for simulators and tests.
+
+    Extended (> 0xFF) record types are sent in clear and need no key.
+    """
+    nonce_bytes = nonce.to_bytes(2, "little")
+    prefix = bytes([PRODUCT_ADVERTISEMENT, 0]) + product_id.to_bytes(2, "little")
+    if record_type > _EXTENDED_RECORD:
+        return prefix + bytes([_EXTENDED_RECORD, *nonce_bytes, record_type & 0xFF]) + payload
+    if key is None:
+        raise KeyRequiredError(f"record type 0x{record_type:02x} is encrypted; a key is needed")
+    check_key(key)
+    header = prefix + bytes([record_type, *nonce_bytes, key[0]])
+    return header + _apply_keystream(key, nonce_bytes, payload)
+
+
+def _apply_keystream(key: bytes, nonce: bytes, data: bytes) -> bytes:
+    """AES-128-CTR both ways; the counter block is the nonce as a little-endian 128-bit number."""
+    cipher = Cipher(algorithms.AES(key), modes.CTR(nonce + bytes(14))).encryptor()
+    return cipher.update(data) + cipher.finalize()
