@@ -19,13 +19,14 @@ class ModelProfile:
     max_count: int = 125
     refuse_start_4501: bool = False
     refuse_spanning: range | None = None
+    settings_readable: bool = True
 
     def accepts(self, start: int, count: int) -> bool:
         if count > self.max_count:
             return False
         if start >= 5000:
             # Settings registers answer one at a time (GamesterUnknown).
-            return count == 1
+            return self.settings_readable and count == 1
         if self.refuse_start_4501 and start == 4501:
             return False
         span = self.refuse_spanning
@@ -42,5 +43,7 @@ PROFILES = {
         ModelProfile("hvm4k2", refuse_start_4501=True, refuse_spanning=range(4515, 4546)),
         # What the ESP32 dongle firmware's 3-register chunks suggest for the LVM3.6M.
         ModelProfile("chunked", max_count=3),
+        # Hypothetical: no 50xx reads at all, so a write can only be confirmed via 45xx.
+        ModelProfile("mirror_only", settings_readable=False),
     )
 }

@@ -187,3 +187,28 @@ async def test_reconnect_backs_off(unused_tcp_port: int) -> None:
         with pytest.raises(PowmrConnectionError, match="reconnect in"):
             await client.read_snapshot()
         assert client.diagnostics()["family"] == PowmrFamily.FAMILY_A
+
+
+@pytest.mark.parametrize(("key", "value"), [("buzzer", False), ("float_charge_voltage", 27.2)])
+async def test_write_confirmed_through_the_45xx_mirror(
+    make_simulator: SimulatorFactory, key: str, value: object
+) -> None:
+    simulator = await make_simulator(
+        rtu_tcp_port=0, profile="mirror_only", refusal=Refusal.EXCEPTION
+    )
+    transport = transport_to(simulator, TransportKind.RTU_OVER_TCP)
+    client = PowmrClient(
+        transport, PowmrFamily.FAMILY_A, battery_nominal_voltage=24.0, write_cooldown=0
+    )
+    async with client:
+        assert await client.write_setting(key, value) == value
+
+
+async def test_dropped_write_times_out_then_succeeds(make_simulator: SimulatorFactory) -> None:
+    simulator = await make_simulator(rtu_tcp_port=0)
+    transport = transport_to(simulator, TransportKind.RTU_OVER_TCP)
+    async with PowmrClient(transport, PowmrFamily.FAMILY_A, write_cooldown=0) as client:
+        simulator.unit.faults.set(Fault.DROP, count=1)
+        with pytest.raises(PowmrTimeoutError):
+            await client.write_setting("output_source_priority", "sbu")
+        assert await client.write_setting("output_source_priority", "sbu") == "sbu"
