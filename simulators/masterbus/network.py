@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Iterable
-import contextlib
 import time
 from types import TracebackType
 from typing import Protocol, Self
@@ -258,9 +257,3 @@ class MasterBusSimulator:
         )
         return [*requests, ValueRequest(device.address, field)]
 
-
-async def run_until_cancelled(simulator: MasterBusSimulator) -> None:
-    """Serve until the task is cancelled (the CLI's main loop)."""
-    async with simulator:
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.Event().wait()

@@ -153,6 +153,8 @@ class MasterBusSession:
         self.config = config or SessionConfig()
         self.cache = cache if cache is not None else SchemaCache()
         self.requests_sent = 0
+        self.frames_sent = 0
+        self.heartbeats_sent = 0
         self.frames_received = 0
         self.frames_malformed = 0
         self.error_frames = 0
@@ -509,6 +511,7 @@ class MasterBusSession:
                 await asyncio.sleep(gap)
             try:
                 await loop.run_in_executor(executor, bus.send, message)
+                self.frames_sent += 1
             except can.CanError as err:
                 raise TransportError(f"sending {frame} failed: {err}") from err
             finally:
@@ -613,6 +616,7 @@ class MasterBusSession:
                 self._last_heartbeat_sent = now
                 try:
                     await self._transmit(Heartbeat(self.config.master_address).to_frame())
+                    self.heartbeats_sent += 1
                 except TransportError as err:
                     _LOGGER.debug("Heartbeat not sent: %s", err)
             for address, seen in list(self._last_seen.items()):
