@@ -11,14 +11,14 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .entity import OffGridEntity, OffGridEntityDescription
-from .models import OffGridConfigEntry
+from .models import platform_entry_setup
 
 PARALLEL_UPDATES = 0
+
+async_setup_entry = platform_entry_setup(Platform.BINARY_SENSOR)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,15 +26,6 @@ class OffGridBinarySensorEntityDescription(BinarySensorEntityDescription, OffGri
     """A flag read from the family's data; None when not reported."""
 
     is_on_fn: Callable[[Any], bool | None]
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: OffGridConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the binary sensors of the entry's family."""
-    entry.runtime_data.async_add_platform_entities(Platform.BINARY_SENSOR, async_add_entities)
 
 
 class OffGridBinarySensor(OffGridEntity[DataUpdateCoordinator[Any]], BinarySensorEntity):

@@ -8,14 +8,14 @@ from typing import Any
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .entity import OffGridEntity, OffGridEntityDescription
-from .models import OffGridConfigEntry
+from .models import platform_entry_setup
 
 PARALLEL_UPDATES = 1
+
+async_setup_entry = platform_entry_setup(Platform.BUTTON)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -23,15 +23,6 @@ class OffGridButtonEntityDescription(ButtonEntityDescription, OffGridEntityDescr
     """An action run against the family's coordinator."""
 
     press_fn: Callable[[Any], Awaitable[None]]
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: OffGridConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the buttons of the entry's family."""
-    entry.runtime_data.async_add_platform_entities(Platform.BUTTON, async_add_entities)
 
 
 class OffGridButton(OffGridEntity[DataUpdateCoordinator[Any]], ButtonEntity):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -39,3 +40,22 @@ class OffGridRuntime(ABC):
     def diagnostics(self) -> dict[str, Any]:
         """Return family state for the diagnostics download, before redaction."""
         return {}
+
+
+type PlatformEntrySetup = Callable[
+    [HomeAssistant, OffGridConfigEntry, AddConfigEntryEntitiesCallback],
+    Coroutine[Any, Any, None],
+]
+
+
+def platform_entry_setup(platform: Platform) -> PlatformEntrySetup:
+    """Build a platform's ``async_setup_entry``: it asks the family for its entities."""
+
+    async def async_setup_entry(
+        hass: HomeAssistant,
+        entry: OffGridConfigEntry,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        entry.runtime_data.async_add_platform_entities(platform, async_add_entities)
+
+    return async_setup_entry

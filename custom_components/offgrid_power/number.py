@@ -8,14 +8,14 @@ from typing import Any
 
 from homeassistant.components.number import NumberEntity, NumberEntityDescription
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import OffGridEntityDescription
-from .models import OffGridConfigEntry
+from .models import platform_entry_setup
 from .writable import OffGridSettingEntity
 
 PARALLEL_UPDATES = 1
+
+async_setup_entry = platform_entry_setup(Platform.NUMBER)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -24,15 +24,6 @@ class OffGridNumberEntityDescription(NumberEntityDescription, OffGridEntityDescr
 
     setting_key: str
     value_fn: Callable[[Any], float | None]
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: OffGridConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the numbers of the entry's family."""
-    entry.runtime_data.async_add_platform_entities(Platform.NUMBER, async_add_entities)
 
 
 class OffGridNumber(OffGridSettingEntity, NumberEntity):

@@ -15,18 +15,19 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import Platform, UnitOfEnergy
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from .energy import Counter, CounterExtraStoredData
 from .entity import OffGridEntity, OffGridEntityDescription
-from .models import OffGridConfigEntry
+from .models import platform_entry_setup
 
 PARALLEL_UPDATES = 0
+
+async_setup_entry = platform_entry_setup(Platform.SENSOR)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,15 +52,6 @@ class OffGridEnergySensorEntityDescription(SensorEntityDescription, OffGridEntit
     state_class: SensorStateClass | str | None = SensorStateClass.TOTAL_INCREASING
     native_unit_of_measurement: str | None = UnitOfEnergy.KILO_WATT_HOUR
     suggested_display_precision: int | None = 2
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: OffGridConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the sensors of the entry's family."""
-    entry.runtime_data.async_add_platform_entities(Platform.SENSOR, async_add_entities)
 
 
 class OffGridSensor(OffGridEntity[DataUpdateCoordinator[Any]], SensorEntity):
