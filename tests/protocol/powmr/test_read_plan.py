@@ -27,6 +27,13 @@ def test_selector_remembers_and_reprobes() -> None:
     assert names(selector, 100) == ["dongle", "narrow", "chunked"]
 
 
+def test_all_refused_starts_over() -> None:
+    selector = PlanSelector(PLANS[PowmrFamily.FAMILY_A], reprobe_interval=100)
+    for plan in selector.candidates(0):
+        selector.refused(plan)
+    assert names(selector, 1) == ["dongle", "narrow", "chunked"]
+
+
 def test_plans_cover_every_family_a_register() -> None:
     for plan in PLANS[PowmrFamily.FAMILY_A]:
         covered = {a for block in plan.blocks for a in range(block.start, block.stop)}

@@ -93,12 +93,15 @@ class PlanSelector:
 
     def candidates(self, now: float) -> tuple[ReadPlan, ...]:
         """Plans to try this poll, in order."""
+        remaining = tuple(plan for plan in self.plans if plan.name not in self._refused)
         due = self._last_probe is None or now - self._last_probe >= self.reprobe_interval
-        if due:
+        # With every plan refused (say, the link was down while probing), start over
+        # rather than wait for the re-probe interval.
+        if due or not remaining:
             self._last_probe = now
             self._refused.clear()
             return self.plans
-        return tuple(plan for plan in self.plans if plan.name not in self._refused)
+        return remaining
 
     def accepted(self, plan: ReadPlan) -> None:
         self._accepted = plan
