@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 
 import can
@@ -223,3 +224,23 @@ async def test_listen_only_learns_from_a_display(channel: str, bus: can.BusABC) 
             await session.write_value(SHUNT, 19, 300)
     finally:
         await session.disconnect()
+
+
+async def test_default_pacing_keeps_frames_a_millisecond_apart(
+    channel: str, bus: can.BusABC, simulator: MasterBusSimulator
+) -> None:
+    sniffer = can.Bus(interface="virtual", channel=channel)
+    session = MasterBusSession(SessionConfig())
+    await session.connect(bus)
+    try:
+        await asyncio.gather(*(session.read_value(address, 4) for address in (SHUNT, SOLAR)))
+        await session.read_values(SHUNT, [0, 1, 2, 3])
+    finally:
+        await session.disconnect()
+    stamps = []
+    while (frame := sniffer.recv(0)) is not None:
+        if frame.arbitration_id >> 24 in (0x05, 0x18):  # what the session sent
+            stamps.append(frame.timestamp)
+    sniffer.shutdown()
+    assert len(stamps) >= 6
+    assert min(b - a for a, b in itertools.pairwise(stamps)) >= 0.0009
