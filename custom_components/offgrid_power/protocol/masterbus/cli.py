@@ -174,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     scan_parser.add_argument("--channel", required=True)
     scan_parser.add_argument("--bitrate", type=int, default=250_000)
     scan_parser.add_argument(
+        "--listen", default="0.0.0.0:47811", help="bridge only: where to receive datagrams"
+    )
+    scan_parser.add_argument(
         "--wait", type=float, default=2.0, help="seconds to collect announcements"
     )
     args = parser.parse_args(argv)
@@ -182,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
             with open(args.log, encoding="ascii", errors="replace") as log:
                 decode_log(parse_candump(log), sys.stdout)
             return 0
-        config = TransportConfig(Interface(args.interface), args.channel, args.bitrate)
+        config = TransportConfig(Interface(args.interface), args.channel, args.bitrate, args.listen)
         return asyncio.run(scan(config, args.wait, sys.stdout))
     except (MasterBusError, OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -16,7 +16,7 @@ import importlib.util
 
 import can
 
-from .bridge import BridgeBus
+from .bridge import HOST_PORT, BridgeBus, parse_endpoint
 from .errors import TransportError
 
 MASTERBUS_BITRATE = 250_000
@@ -40,6 +40,8 @@ class TransportConfig:
     interface: Interface
     channel: str
     bitrate: int = MASTERBUS_BITRATE
+    # Bridge only: where the host listens for the bridge's datagrams.
+    listen: str = f"0.0.0.0:{HOST_PORT}"
 
 
 def available_interfaces() -> tuple[Interface, ...]:
@@ -59,7 +61,8 @@ def open_bus(config: TransportConfig) -> can.BusABC:
     try:
         match config.interface:
             case Interface.BRIDGE:
-                return BridgeBus(config.channel, can_filters=EXTENDED_ONLY)
+                host, port = parse_endpoint(config.listen, HOST_PORT)
+                return BridgeBus(config.channel, port, host, can_filters=EXTENDED_ONLY)
             case Interface.SLCAN:
                 # A TCP bridge needs no settle time; a USB serial adapter does.
                 settle = 0.0 if "://" in config.channel else 2.0
