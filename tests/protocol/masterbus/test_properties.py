@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 import pytest
 
 from custom_components.offgrid_power.protocol.masterbus.bridge import (
@@ -84,3 +84,16 @@ def test_bridge_record_layout() -> None:
         decode_datagram(bytes.fromhex("b189186f1297") + bytes(8))  # DLC 9
     with pytest.raises(FrameError):
         decode_datagram(bytes.fromhex("b1920000000100") + bytes(7))  # reserved flag bit
+
+
+@settings(max_examples=2000)
+@given(st.integers(min_value=0, max_value=0x1F), st.booleans(), st.binary(max_size=8))
+def test_every_class_and_flag_survives_re_encoding(
+    message_class: int, flag: bool, data: bytes
+) -> None:
+    can_id = encode_id(message_class, 0x6F1297, metadata=flag)
+    try:
+        message = decode_frame(can_id, data)
+    except FrameError:
+        return
+    assert message.to_frame().can_id == can_id

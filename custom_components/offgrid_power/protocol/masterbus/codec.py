@@ -387,13 +387,16 @@ class MetadataRequest:
     field: int
     option: int | None = None
     channel: Channel = Channel.BTM1
+    # Btm1 metadata always uses the metadata address; Btm3 metadata has been
+    # seen there and (per one implementation) on the plain address.
+    metadata_address: bool = True
 
     def to_frame(self) -> Frame:
         body = bytes([self.attribute]) + _u16(self.field)
         if self.option is not None:
             body += bytes([self.option])
         request_class = _METADATA_CLASSES[self.channel][0]
-        return _frame(request_class, self.address, body, metadata=True)
+        return _frame(request_class, self.address, body, metadata=self.metadata_address)
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,6 +409,9 @@ class MetadataReply:
     value: float | int | None
     option: int = 0
     channel: Channel = Channel.BTM1
+    # Btm1 metadata always uses the metadata address; Btm3 metadata has been
+    # seen there and (per one implementation) on the plain address.
+    metadata_address: bool = True
 
     def to_frame(self) -> Frame:
         body = bytes([self.attribute]) + _u16(self.field) + bytes([self.option])
@@ -416,7 +422,7 @@ class MetadataReply:
         else:
             body += bytes([int(self.value or 0), 0])
         reply_class = _METADATA_CLASSES[self.channel][1]
-        return _frame(reply_class, self.address, body, metadata=True)
+        return _frame(reply_class, self.address, body, metadata=self.metadata_address)
 
 
 # --- values (Btm1: class 0x18 -> 0x08, Btm3: 0x1B -> 0x0B, metadata address) --
@@ -629,13 +635,18 @@ def _decode_property_reply(address: int, metadata: bool, data: bytes) -> Message
     return UnknownMessage(address, MessageClass.PROPERTY_REPLY, metadata, data)
 
 
-def _decode_metadata_request(address: int, channel: Channel, data: bytes) -> Message:
+def _decode_metadata_request(
+    address: int, channel: Channel, data: bytes, metadata: bool = True
+) -> Message:
     _need(data, 3, 4)
     option = data[3] if len(data) == 4 else None
-    return MetadataRequest(address, data[0], _U16.unpack_from(data, 1)[0], option, channel)
+    field = _U16.unpack_from(data, 1)[0]
+    return MetadataRequest(address, data[0], field, option, channel, metadata)
 
 
-def _decode_metadata_reply(address: int, channel: Channel, data: bytes) -> Message:
+def _decode_metadata_reply(
+    address: int, channel: Channel, data: bytes, metadata: bool = True
+) -> Message:
     if len(data) < 5:
         raise FrameError(f"metadata reply of {len(data)} bytes")
     attribute, field, option = data[0], _U16.unpack_from(data, 1)[0], data[3]
@@ -648,7 +659,7 @@ def _decode_metadata_reply(address: int, channel: Channel, data: bytes) -> Messa
         value = _U16.unpack_from(data, 4)[0]
     else:
         value = data[4]
-    return MetadataReply(address, attribute, field, value, option, channel)
+    return MetadataReply(address, attribute, field, value, option, channel, metadata)
 
 
 def _decode_value_request(address: int, metadata: bool, data: bytes) -> Message:
@@ -744,11 +755,26 @@ _DECODERS: dict[int, Callable[[int, bool, bytes], Message]] = {
     MessageClass.HISTORY_SCHEMA_REQUEST: _history_request,
     MessageClass.HISTORY_SCHEMA_REPLY: _history_reply,
     MessageClass.BTM3_METADATA_REQUEST: lambda a, m, d: _decode_metadata_request(
-        a, Channel.BTM3, d
+        a, Channel.BTM3, d, m
     ),
-    MessageClass.BTM3_METADATA_REPLY: lambda a, m, d: _decode_metadata_reply(a, Channel.BTM3, d),
+    MessageClass.BTM3_METADATA_REPLY: lambda a, m, d: _decode_metadata_reply(a, Channel.BTM3, d, m),
     MessageClass.NO_VALUE: _decode_no_value,
 }
+
+
+# Classes whose meaning on the metadata address is known; on the others the
+# flag has never been seen, so such frames stay unknown.
+_FLAG_AWARE = frozenset(
+    {
+        MessageClass.PROPERTY_REPLY,
+        MessageClass.VALUE_REQUEST,
+        MessageClass.VALUE_REPLY,
+        MessageClass.HISTORY_SCHEMA_REQUEST,
+        MessageClass.HISTORY_SCHEMA_REPLY,
+        MessageClass.BTM3_METADATA_REQUEST,
+        MessageClass.BTM3_METADATA_REPLY,
+    }
+)
 
 
 def decode_frame(can_id: int, data: bytes) -> Message:
@@ -757,6 +783,6 @@ def decode_frame(can_id: int, data: bytes) -> Message:
         raise FrameError(f"a CAN payload has at most 8 bytes, got {len(data)}")
     parts = decode_id(can_id)
     decoder = _DECODERS.get(parts.message_class)
-    if decoder is None:
+    if decoder is None or (parts.metadata and parts.message_class not in _FLAG_AWARE):
         return UnknownMessage(parts.address, parts.message_class, parts.metadata, bytes(data))
     return decoder(parts.address, parts.metadata, bytes(data))
