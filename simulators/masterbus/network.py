@@ -163,12 +163,16 @@ class MasterBusSimulator:
         device.present = True
         self._emit(device.announcement())
 
-    def change_firmware(self, address: int, firmware: tuple[int, int]) -> None:
-        """A firmware update: new version, new change counter, a fresh announcement."""
+    def bump_change_counter(self, address: int) -> None:
+        """A state or configuration change: the device re-announces with a new counter."""
         device = self.devices[address]
-        device.firmware = firmware
         device.change_counter = (device.change_counter + 1) % 256
         self._emit(device.announcement())
+
+    def change_firmware(self, address: int, firmware: tuple[int, int]) -> None:
+        """A firmware update: new version, new change counter, a fresh announcement."""
+        self.devices[address].firmware = firmware
+        self.bump_change_counter(address)
 
     def inject_error_frame(self) -> None:
         """A controller error report (RX passive), as SocketCAN delivers them."""
@@ -256,4 +260,3 @@ class MasterBusSimulator:
             device, spec.unit
         )
         return [*requests, ValueRequest(device.address, field)]
-

@@ -123,6 +123,21 @@ async def test_firmware_change_triggers_rediscovery(
     assert session.cache.by_identity("KL21S0412", "2.04") is None
 
 
+async def test_new_change_counter_rechecks_identity_only(
+    session: MasterBusSession, simulator: MasterBusSimulator
+) -> None:
+    await discovered(session)
+    schema = session.devices[COMBI].schema
+    before = session.requests_sent
+    simulator.bump_change_counter(COMBI)
+    await until(session, lambda: session.devices[COMBI].change_counter == 2)
+    await session.wait_discovery()
+    # firmware (2) + article, serial and name ids and their chunks: no schema walk
+    assert 5 < session.requests_sent - before < 20
+    assert session.devices[COMBI].schema == schema
+    assert session.cache.by_address(COMBI).change_counter == 2  # type: ignore[union-attr]
+
+
 async def test_valid_cache_means_zero_discovery_requests(
     bus: can.BusABC, simulator: MasterBusSimulator
 ) -> None:
@@ -222,6 +237,8 @@ async def test_listen_only_learns_from_a_display(channel: str, bus: can.BusABC) 
             await session.read_value(SHUNT, 1)
         with pytest.raises(WriteError):
             await session.write_value(SHUNT, 19, 300)
+        with pytest.raises(TransportError):
+            await session.write_btm3(COMBI, 11, 1)
     finally:
         await session.disconnect()
 

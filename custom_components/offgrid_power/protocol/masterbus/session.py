@@ -473,8 +473,6 @@ class MasterBusSession:
         return reply
 
     async def _request(self, request: Request) -> Message:
-        if self.config.listen_only:
-            raise TransportError("the session is listen-only")
         loop = asyncio.get_running_loop()
         async with self._device_lock(request.address):
             for _ in range(self.config.retries + 1):
@@ -500,6 +498,8 @@ class MasterBusSession:
         raise RequestTimeout(f"no answer to {request}")
 
     async def _transmit(self, frame: Frame) -> None:
+        if self.config.listen_only:
+            raise TransportError("the session is listen-only")
         bus, executor = self._bus, self._executor
         if bus is None or executor is None:
             raise TransportError("not connected")
