@@ -71,7 +71,7 @@ async def test_bridge_endpoint_reaches_python_can_and_back(network: MasterBusSim
     try:
         bus.send(can.Message(arbitration_id=0x05000001, is_extended_id=True))  # heartbeat
         loop = asyncio.get_running_loop()
-        seen = set()
+        seen: set[int] = set()
         async with asyncio.timeout(3):
             while len(seen) < 3:
                 frame = await loop.run_in_executor(None, bus.recv, 0.5)

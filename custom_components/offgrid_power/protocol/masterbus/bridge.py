@@ -23,24 +23,26 @@ A datagram holds one or more 14-byte **records**, nothing else::
 
 A receiver drops a datagram whose length is not a multiple of 14, or that holds
 a record with another magic, a DLC above 8 or an id too wide for its EXT flag.
-Bits 4 of the flags and the upper 3 id bits of an EXT record are zero. Home
+Bit 4 of the flags is zero, and so are the upper 3 id bits of an EXT record. Home
 Assistant sends one record per datagram; a bridge may batch up to 100 records
 in one datagram (1400 bytes, under a Wi-Fi MTU).
 
 ESPHome sketch (bridge to host, in ``esp32_can: on_frame`` with ``can_id: 0``,
 ``can_id_mask: 0``, ``use_extended_id: true``)::
 
-    - udp.write: !lambda |-
-        std::vector<uint8_t> r(14, 0);
-        r[0] = 0xB1; r[1] = 0x80 | x.size();
-        r[2] = can_id >> 24; r[3] = can_id >> 16; r[4] = can_id >> 8; r[5] = can_id;
-        std::copy(x.begin(), x.end(), r.begin() + 6);
-        return r;
+    - udp.write:
+        data: !lambda |-
+          std::vector<uint8_t> r(14, 0);
+          r[0] = 0xB1; r[1] = 0x80 | x.size();
+          r[2] = can_id >> 24; r[3] = can_id >> 16; r[4] = can_id >> 8; r[5] = can_id;
+          std::copy(x.begin(), x.end(), r.begin() + 6);
+          return r;
 
 Host to bridge, in ``udp: on_receive``::
 
     - if:
-        condition: {lambda: 'return data.size() == 14 && data[0] == 0xB1 && (data[1] & 0xF) <= 8;'}
+        condition:
+          lambda: 'return data.size() == 14 && data[0] == 0xB1 && (data[1] & 0x80) && (data[1] & 0xF) <= 8;'
         then:
           - canbus.send:
               use_extended_id: true
