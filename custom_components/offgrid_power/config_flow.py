@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 
-from .const import DOMAIN, Family
+from .const import CONF_FAMILY, DOMAIN, Family
 from .families import RUNTIME_FACTORIES
+from .victron.config_flow import VictronConfigFlowMixin
 
 
-class OffGridConfigFlow(ConfigFlow, domain=DOMAIN):
+class OffGridConfigFlow(VictronConfigFlowMixin, ConfigFlow, domain=DOMAIN):
     """Add a PowMr inverter, a Victron Bluetooth device or a MasterBus network."""
 
     VERSION = 1
@@ -25,17 +27,31 @@ class OffGridConfigFlow(ConfigFlow, domain=DOMAIN):
         """Add a PowMr inverter."""
         return self._async_family_unavailable(Family.POWMR)
 
-    async def async_step_victron(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Add a Victron Bluetooth device."""
-        return self._async_family_unavailable(Family.VICTRON)
-
     async def async_step_masterbus(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Add a MasterBus network."""
         return self._async_family_unavailable(Family.MASTERBUS)
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """Hand the reauth to the entry's family: ``async_step_<family>_reauth``."""
+        return await self._async_family_step("reauth", entry_data.get(CONF_FAMILY), entry_data)
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Hand the reconfigure to the entry's family: ``async_step_<family>_reconfigure``."""
+        family = self._get_reconfigure_entry().data.get(CONF_FAMILY)
+        return await self._async_family_step("reconfigure", family, user_input)
+
+    async def _async_family_step(
+        self, source: str, family: object, user_input: Mapping[str, Any] | None
+    ) -> ConfigFlowResult:
+        step = getattr(self, f"async_step_{family}_{source}", None)
+        if step is None:
+            return self.async_abort(reason=f"{source}_unsupported")
+        result: ConfigFlowResult = await step(user_input)
+        return result
 
     def _async_family_unavailable(self, family: Family) -> ConfigFlowResult:
         # A family's steps replace this as soon as its runtime exists.

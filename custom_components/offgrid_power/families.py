@@ -12,7 +12,10 @@ from homeassistant.core import HomeAssistant
 
 from .const import Family
 from .models import OffGridConfigEntry, OffGridRuntime
+from .victron import async_create_runtime as async_create_victron_runtime
 
 type RuntimeFactory = Callable[[HomeAssistant, OffGridConfigEntry], Awaitable[OffGridRuntime]]
 
-RUNTIME_FACTORIES: dict[Family, RuntimeFactory] = {}
+RUNTIME_FACTORIES: dict[Family, RuntimeFactory] = {
+    Family.VICTRON: async_create_victron_runtime,
+}

@@ -1,0 +1,5 @@
+"""Constants of the Victron family."""
+
+from typing import Final
+
+CONF_KEY: Final = "key"

@@ -1,0 +1,256 @@
+"""Entity descriptions for Victron devices, derived from the protocol's field tables.
+
+Every field of every record layout becomes a sensor whose translation key is
+the field key. The unit decides device class, state class and precision; an
+enum lists every name it can take plus ``unknown``; a bitmask shows its set
+flags as text, and the alarm bitmasks also get a problem binary sensor.
+
+Descriptions are plain Home Assistant dataclasses: the Bluetooth processor
+stores them for restore, so they carry no callables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from homeassistant.components.binary_sensor import (
+    BinarySensorDeviceClass,
+    BinarySensorEntityDescription,
+)
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    PERCENTAGE,
+    SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
+    EntityCategory,
+    UnitOfApparentPower,
+    UnitOfElectricCurrent,
+    UnitOfElectricPotential,
+    UnitOfEnergy,
+    UnitOfIrradiance,
+    UnitOfPower,
+    UnitOfTemperature,
+    UnitOfTime,
+)
+
+from custom_components.offgrid_power.protocol.victron import (
+    LAYOUTS,
+    FieldKind,
+    FieldSpec,
+    FieldValue,
+)
+
+UNKNOWN_OPTION = "unknown"
+NO_FLAGS = "none"
+# Home Assistant rejects longer states.
+MAX_STATE_LENGTH = 255
+
+RSSI_KEY = "rssi"
+BATTERY_POWER_KEY = "battery_power"
+
+
+@dataclass(frozen=True, slots=True)
+class _UnitClass:
+    unit: str | None
+    device_class: SensorDeviceClass | None
+    state_class: SensorStateClass | None = SensorStateClass.MEASUREMENT
+    precision: int | None = None
+
+
+# Protocol unit -> how Home Assistant should present it.
+_UNITS: Mapping[str, _UnitClass] = {
+    "V": _UnitClass(UnitOfElectricPotential.VOLT, SensorDeviceClass.VOLTAGE, precision=2),
+    "A": _UnitClass(UnitOfElectricCurrent.AMPERE, SensorDeviceClass.CURRENT),
+    "W": _UnitClass(UnitOfPower.WATT, SensorDeviceClass.POWER, precision=0),
+    "VA": _UnitClass(
+        UnitOfApparentPower.VOLT_AMPERE, SensorDeviceClass.APPARENT_POWER, precision=0
+    ),
+    "kWh": _UnitClass(
+        UnitOfEnergy.KILO_WATT_HOUR,
+        SensorDeviceClass.ENERGY,
+        SensorStateClass.TOTAL_INCREASING,
+        precision=2,
+    ),
+    "Ah": _UnitClass("Ah", None, precision=1),
+    "%": _UnitClass(PERCENTAGE, None),
+    "min": _UnitClass(UnitOfTime.MINUTES, SensorDeviceClass.DURATION, precision=0),
+    "°C": _UnitClass(UnitOfTemperature.CELSIUS, SensorDeviceClass.TEMPERATURE),
+    "W/m²": _UnitClass(UnitOfIrradiance.WATTS_PER_SQUARE_METER, SensorDeviceClass.IRRADIANCE),
+    "dBm": _UnitClass(SIGNAL_STRENGTH_DECIBELS_MILLIWATT, SensorDeviceClass.SIGNAL_STRENGTH),
+}
+
+# Settings-like or rarely useful fields: shown under "Diagnostic".
+_DIAGNOSTIC_KEYS = frozenset(
+    {"aux_input", "monitor_mode", "tx_power", "error_code", "vebus_error", "off_reason"}
+)
+
+# Bitmask fields that mean "something is wrong" when any flag is set.
+PROBLEM_BITMASKS = frozenset({"alarm_reason", "warning_reason", "error_flags"})
+# Enum fields whose values other than these mean a problem.
+_PROBLEM_ENUMS: Mapping[str, frozenset[str]] = {
+    "alarm": frozenset({"none"}),
+    **{
+        f"{name}_alarm": frozenset({"ok"})
+        for name in (
+            "low_cell_voltage",
+            "high_current",
+            "high_internal_temperature",
+            "contactor",
+            "bms_cable",
+            "load_disconnect",
+            "low_soc",
+            "high_temperature",
+        )
+    },
+}
+
+
+def enum_options(spec: FieldSpec) -> list[str]:
+    """Every state an enum sensor can show: the known names, then ``unknown``."""
+    return [*dict.fromkeys((*spec.option_names, UNKNOWN_OPTION))]
+
+
+def sensor_value(spec: FieldSpec, value: FieldValue) -> float | str | None:
+    """The state of a field's sensor; unknown enum codes become ``unknown``."""
+    if value is None:
+        return None
+    if spec.kind is FieldKind.ENUM:
+        assert isinstance(value, str)
+        return value if value in spec.options.values() else UNKNOWN_OPTION
+    if spec.kind is FieldKind.BITMASK:
+        assert isinstance(value, frozenset)
+        return ", ".join(sorted(value))[:MAX_STATE_LENGTH] if value else NO_FLAGS
+    assert isinstance(value, float | int)
+    return value
+
+
+def problem_value(spec: FieldSpec, value: FieldValue) -> bool | None:
+    """Whether a problem field reports a problem; None when not available."""
+    if value is None:
+        return None
+    if spec.kind is FieldKind.BITMASK:
+        return bool(value)
+    return value not in _PROBLEM_ENUMS[spec.key]
+
+
+def has_problem_sensor(spec: FieldSpec) -> bool:
+    if spec.kind is FieldKind.BITMASK:
+        return spec.key in PROBLEM_BITMASKS
+    return spec.kind is FieldKind.ENUM and spec.key in _PROBLEM_ENUMS
+
+
+@cache
+def sensor_description(record_type: int, key: str) -> SensorEntityDescription:
+    """The sensor for one field of one record type."""
+    spec = LAYOUTS[record_type].field(key)
+    category = EntityCategory.DIAGNOSTIC if key in _DIAGNOSTIC_KEYS else None
+    if spec.kind is FieldKind.ENUM:
+        return SensorEntityDescription(
+            key=key,
+            translation_key=key,
+            device_class=SensorDeviceClass.ENUM,
+            options=enum_options(spec),
+            entity_category=category,
+        )
+    if spec.kind is FieldKind.BITMASK:
+        return SensorEntityDescription(
+            key=key, translation_key=key, entity_category=EntityCategory.DIAGNOSTIC
+        )
+    unit = _UNITS.get(spec.unit or "", _UnitClass(None, None))
+    device_class = unit.device_class
+    if key == "state_of_charge":
+        device_class = SensorDeviceClass.BATTERY
+    return SensorEntityDescription(
+        key=key,
+        translation_key=key,
+        device_class=device_class,
+        native_unit_of_measurement=unit.unit,
+        state_class=unit.state_class if spec.unit else None,
+        suggested_display_precision=(
+            unit.precision if unit.precision is not None else spec.decimals
+        ),
+        entity_category=category or (EntityCategory.DIAGNOSTIC if spec.unit is None else None),
+    )
+
+
+@cache
+def problem_description(key: str) -> BinarySensorEntityDescription:
+    """The problem binary sensor of an alarm field."""
+    return BinarySensorEntityDescription(
+        key=key, translation_key=key, device_class=BinarySensorDeviceClass.PROBLEM
+    )
+
+
+RSSI_DESCRIPTION = SensorEntityDescription(
+    key=RSSI_KEY,
+    translation_key=RSSI_KEY,
+    device_class=SensorDeviceClass.SIGNAL_STRENGTH,
+    native_unit_of_measurement=SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
+    state_class=SensorStateClass.MEASUREMENT,
+    entity_category=EntityCategory.DIAGNOSTIC,
+    entity_registry_enabled_default=False,
+)
+
+BATTERY_POWER_DESCRIPTION = SensorEntityDescription(
+    key=BATTERY_POWER_KEY,
+    translation_key=BATTERY_POWER_KEY,
+    device_class=SensorDeviceClass.POWER,
+    native_unit_of_measurement=UnitOfPower.WATT,
+    state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=0,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class VictronEnergyDescription(SensorEntityDescription):
+    """A kWh total kept by a counter; ``counter`` names the kind of counter."""
+
+    counter: str = "integrate"
+    device_class: SensorDeviceClass | None = SensorDeviceClass.ENERGY
+    state_class: SensorStateClass | str | None = SensorStateClass.TOTAL_INCREASING
+    native_unit_of_measurement: str | None = UnitOfEnergy.KILO_WATT_HOUR
+    suggested_display_precision: int | None = 2
+
+
+# Integrates a power; ``native`` follows the device's resetting yield-today counter.
+COUNTER_INTEGRATE = "integrate"
+COUNTER_NATIVE = "native"
+
+SOLAR_ENERGY = VictronEnergyDescription(
+    key="solar_energy", translation_key="solar_energy", counter=COUNTER_NATIVE
+)
+BATTERY_CHARGE_ENERGY = VictronEnergyDescription(
+    key="battery_charge_energy", translation_key="battery_charge_energy"
+)
+BATTERY_DISCHARGE_ENERGY = VictronEnergyDescription(
+    key="battery_discharge_energy", translation_key="battery_discharge_energy"
+)
+AC_OUT_ENERGY = VictronEnergyDescription(key="ac_out_energy", translation_key="ac_out_energy")
+
+# Record types whose battery current is the battery's own net current, so V*I is battery power.
+BATTERY_POWER_RECORDS = frozenset({0x02, 0x06, 0x0A, 0x0B, 0x0C})
+
+
+def all_translation_keys() -> dict[str, dict[str, list[str]]]:
+    """Sensor and binary-sensor translation keys, with each enum's states (for tests)."""
+    sensors: dict[str, list[str]] = {RSSI_KEY: [], BATTERY_POWER_KEY: []}
+    problems: dict[str, list[str]] = {}
+    for description in (
+        SOLAR_ENERGY,
+        BATTERY_CHARGE_ENERGY,
+        BATTERY_DISCHARGE_ENERGY,
+        AC_OUT_ENERGY,
+    ):
+        sensors[description.key] = []
+    for layout in LAYOUTS.values():
+        for spec in layout.fields:
+            states = enum_options(spec) if spec.kind is FieldKind.ENUM else []
+            sensors[spec.key] = sorted({*sensors.get(spec.key, []), *states})
+            if has_problem_sensor(spec):
+                problems[spec.key] = []
+    return {"sensor": sensors, "binary_sensor": problems}

@@ -1,0 +1,297 @@
+"""The Victron runtime: one Bluetooth processor coordinator per device.
+
+Entities are created lazily by the processors when a field first appears
+in a decoded advertisement, and restored with their last values after a
+restart. The coordinator starts only once every platform has registered its
+processor, so the first advertisement reaches all of them.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import partial
+from typing import Any, Final
+
+from homeassistant.components.binary_sensor import (
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
+from homeassistant.components.bluetooth import (
+    BluetoothScanningMode,
+    async_get_learned_advertising_interval,
+    async_rediscover_address,
+    async_set_fallback_availability_interval,
+)
+from homeassistant.components.bluetooth.passive_update_processor import (
+    PassiveBluetoothDataProcessor,
+    PassiveBluetoothDataUpdate,
+    PassiveBluetoothEntityKey,
+    PassiveBluetoothProcessorCoordinator,
+    PassiveBluetoothProcessorEntity,
+)
+from homeassistant.components.sensor import (
+    RestoreSensor,
+    SensorEntity,
+    SensorEntityDescription,
+)
+from homeassistant.const import CONF_ADDRESS, Platform
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryError
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
+
+from custom_components.offgrid_power.const import DOMAIN, LOGGER
+from custom_components.offgrid_power.energy import (
+    Counter,
+    CounterExtraStoredData,
+    EnergyCounter,
+    NativeCounterAccumulator,
+)
+from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRuntime
+from custom_components.offgrid_power.protocol.victron import InvalidKeyError, normalize_key
+
+from .const import CONF_KEY
+from .coordinator import (
+    AdvertisementDecoder,
+    VictronUpdate,
+    binary_sensor_update,
+    energy_update,
+    sensor_update,
+)
+from .descriptions import COUNTER_NATIVE, VictronEnergyDescription
+
+# Victron devices advertise several times a second; a proxy cannot tell when one
+# leaves, so without this Home Assistant would wait 15 minutes before marking it gone.
+FALLBACK_AVAILABILITY_SECONDS: Final = 120.0
+# An integrated counter holds the last power between advertisements that repeat
+# the same data, and never bridges more than this without a sample.
+ENERGY_HOLD_INTERVAL: Final = timedelta(seconds=30)
+ENERGY_MAX_STEP_SECONDS: Final = 90.0
+# Bounds how fast a yield-today counter can plausibly grow (kW).
+MAX_SOLAR_POWER_KW: Final = 50.0
+
+type VictronCoordinator = PassiveBluetoothProcessorCoordinator[VictronUpdate]
+type VictronProcessor = PassiveBluetoothDataProcessor[Any, VictronUpdate]
+
+
+class VictronSensor(PassiveBluetoothProcessorEntity[VictronProcessor], SensorEntity):
+    """A field of the device's advertisement."""
+
+    entity_description: SensorEntityDescription
+
+    @property
+    def native_value(self) -> StateType:
+        value: StateType = self.processor.entity_data.get(self.entity_key)
+        return value
+
+
+class VictronBinarySensor(PassiveBluetoothProcessorEntity[VictronProcessor], BinarySensorEntity):
+    """A problem reported in the device's advertisement."""
+
+    entity_description: BinarySensorEntityDescription
+
+    @property
+    def is_on(self) -> bool | None:
+        value = self.processor.entity_data.get(self.entity_key)
+        return None if value is None else bool(value)
+
+
+def _counter_for(description: VictronEnergyDescription) -> Counter:
+    if description.counter == COUNTER_NATIVE:
+        return NativeCounterAccumulator(max_power_kw=MAX_SOLAR_POWER_KW)
+    return EnergyCounter(max_step=ENERGY_MAX_STEP_SECONDS)
+
+
+class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], RestoreSensor):
+    """A kWh total fed from each new advertisement; survives restarts, only grows.
+
+    The counter is the same one ``sensor.OffGridEnergySensor`` keeps for polled
+    families and is stored the same way (``CounterExtraStoredData``). Only
+    live advertisements feed it: values restored by the processor after a
+    restart are old and never integrated.
+    """
+
+    entity_description: VictronEnergyDescription
+
+    def __init__(
+        self,
+        processor: VictronProcessor,
+        entity_key: PassiveBluetoothEntityKey,
+        description: VictronEnergyDescription,
+    ) -> None:
+        super().__init__(processor, entity_key, description)
+        self._counter = _counter_for(description)
+        self._last_input: float | None = None
+
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        if (last := await self.async_get_last_extra_data()) is not None and (
+            stored := CounterExtraStoredData.from_dict(last.as_dict())
+        ) is not None:
+            self._counter.restore(stored.counter)
+        self.async_on_remove(self.processor.async_add_listener(self._handle_advertisement))
+        if self.entity_description.counter != COUNTER_NATIVE:
+            self.async_on_remove(
+                async_track_time_interval(self.hass, self._hold, ENERGY_HOLD_INTERVAL)
+            )
+
+    @property
+    def native_value(self) -> float:
+        return round(self._counter.total_kwh, 6)
+
+    @property
+    def extra_restore_state_data(self) -> CounterExtraStoredData:
+        return CounterExtraStoredData(
+            self.native_value, self.native_unit_of_measurement, self._counter.as_dict()
+        )
+
+    @callback
+    def _handle_processor_update(self, new_data: Any) -> None:
+        # State writes happen when the counter grows, see _feed.
+        if new_data is None:
+            self.async_write_ha_state()
+
+    @callback
+    def _handle_advertisement(self, data: PassiveBluetoothDataUpdate[Any] | None) -> None:
+        if data is None:
+            # The device went away: never integrate across the gap.
+            self._last_input = None
+            self._counter.interrupt()
+            return
+        if self.entity_key not in data.entity_data:
+            return
+        value = data.entity_data[self.entity_key]
+        self._last_input = value if isinstance(value, float | int) else None
+        self._feed(self._last_input)
+
+    @callback
+    def _hold(self, _: Any) -> None:
+        """The device repeats unchanged data without new callbacks: its power still flows."""
+        if self._last_input is not None and self.processor.available:
+            self._feed(self._last_input)
+
+    def _feed(self, value: float | None) -> None:
+        if self._counter.add(value, dt_util.utcnow().timestamp()):
+            self.async_write_ha_state()
+
+
+class VictronRuntime(OffGridRuntime):
+    """One Victron device heard over Bluetooth."""
+
+    platforms = (Platform.SENSOR, Platform.BINARY_SENSOR)
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: OffGridConfigEntry,
+        coordinator: VictronCoordinator,
+        decoder: AdvertisementDecoder,
+    ) -> None:
+        super().__init__(hass, entry)
+        self.coordinator = coordinator
+        self.decoder = decoder
+        self._registered: set[Platform] = set()
+        self._unsubscribe: list[CALLBACK_TYPE] = []
+
+    def async_add_platform_entities(
+        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        title = self.entry.title
+        if platform is Platform.SENSOR:
+            self._add_processor(
+                partial(sensor_update, title),
+                VictronSensor,
+                SensorEntityDescription,
+                async_add_entities,
+                "sensor",
+            )
+            self._add_processor(
+                partial(energy_update, title),
+                VictronEnergySensor,
+                VictronEnergyDescription,
+                async_add_entities,
+                "energy",
+            )
+        elif platform is Platform.BINARY_SENSOR:
+            self._add_processor(
+                partial(binary_sensor_update, title),
+                VictronBinarySensor,
+                BinarySensorEntityDescription,
+                async_add_entities,
+                "binary_sensor",
+            )
+        self._registered.add(platform)
+        if self._registered.issuperset(self.platforms):
+            self._unsubscribe.append(self.coordinator.async_start())
+
+    def _add_processor(
+        self,
+        update_method: Any,
+        entity_class: Any,
+        description_class: Any,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+        restore_key: str,
+    ) -> None:
+        processor: VictronProcessor = PassiveBluetoothDataProcessor(
+            update_method, restore_key=restore_key
+        )
+        self._unsubscribe.append(
+            processor.async_add_entities_listener(entity_class, async_add_entities)
+        )
+        self._unsubscribe.append(
+            self.coordinator.async_register_processor(processor, description_class)
+        )
+
+    async def async_shutdown(self) -> None:
+        while self._unsubscribe:
+            self._unsubscribe.pop()()
+        # Let a removed or re-keyed device be discovered again.
+        async_rediscover_address(self.hass, self.coordinator.address)
+
+    def diagnostics(self) -> dict[str, Any]:
+        return {
+            "address": self.coordinator.address,
+            "available": self.coordinator.available,
+            "learned_interval_seconds": async_get_learned_advertising_interval(
+                self.hass, self.coordinator.address
+            ),
+            **self.decoder.diagnostics(),
+        }
+
+
+async def async_create_runtime(hass: HomeAssistant, entry: OffGridConfigEntry) -> OffGridRuntime:
+    """Listen for the device named in the entry; no connection to wait for."""
+    address = entry.data.get(CONF_ADDRESS)
+    if not isinstance(address, str):
+        raise _invalid("address")
+    try:
+        key = normalize_key(str(entry.data.get(CONF_KEY, "")))
+    except InvalidKeyError:
+        raise _invalid("key") from None
+
+    @callback
+    def key_rejected() -> None:
+        LOGGER.warning("The encryption key of %s no longer matches its advertisements", entry.title)
+        entry.async_start_reauth(hass)
+
+    decoder = AdvertisementDecoder(key, key_rejected)
+    coordinator: VictronCoordinator = PassiveBluetoothProcessorCoordinator(
+        hass,
+        LOGGER,
+        address=address,
+        mode=BluetoothScanningMode.PASSIVE,
+        update_method=decoder,
+        connectable=False,
+    )
+    async_set_fallback_availability_interval(hass, address, FALLBACK_AVAILABILITY_SECONDS)
+    return VictronRuntime(hass, entry, coordinator, decoder)
+
+
+def _invalid(detail: str) -> ConfigEntryError:
+    return ConfigEntryError(
+        translation_domain=DOMAIN,
+        translation_key="invalid_entry_data",
+        translation_placeholders={"detail": detail},
+    )

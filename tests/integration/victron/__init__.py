@@ -1,0 +1,1 @@
+"""Victron Bluetooth devices in a real Home Assistant."""
