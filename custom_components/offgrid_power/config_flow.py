@@ -5,17 +5,39 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.core import callback
 
 from .const import CONF_FAMILY, DOMAIN, Family
 from .families import RUNTIME_FACTORIES
-from .victron.config_flow import VictronConfigFlowMixin
+from .masterbus.config_flow import MasterbusConfigFlowMixin, MasterbusOptionsFlow
+
+# The options flow of each family that has options.
+OPTIONS_FLOWS: dict[Family, type[OptionsFlow]] = {
+    Family.MASTERBUS: MasterbusOptionsFlow,
+}
 
 
-class OffGridConfigFlow(VictronConfigFlowMixin, ConfigFlow, domain=DOMAIN):
+class OffGridConfigFlow(
+    MasterbusConfigFlowMixin,
+    ConfigFlow,
+    domain=DOMAIN,
+):
     """Add a PowMr inverter, a Victron Bluetooth device or a MasterBus network."""
 
     VERSION = 1
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+        """The options of the entry's family."""
+        return OPTIONS_FLOWS[Family(config_entry.data[CONF_FAMILY])]()
+
+    @classmethod
+    @callback
+    def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
+        """Only families with options offer the options dialog."""
+        return config_entry.data.get(CONF_FAMILY) in OPTIONS_FLOWS
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Let the user pick the family of the device to add."""
@@ -27,11 +49,11 @@ class OffGridConfigFlow(VictronConfigFlowMixin, ConfigFlow, domain=DOMAIN):
         """Add a PowMr inverter."""
         return self._async_family_unavailable(Family.POWMR)
 
-    async def async_step_masterbus(
+    async def async_step_victron(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Add a MasterBus network."""
-        return self._async_family_unavailable(Family.MASTERBUS)
+        """Add a Victron Bluetooth device."""
+        return self._async_family_unavailable(Family.VICTRON)
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """Hand the reauth to the entry's family: ``async_step_<family>_reauth``."""

@@ -1,0 +1,309 @@
+"""The runtime of a MasterBus entry: the interface, its coordinator and the entities.
+
+The entry is the bus (a hub device); every Mastervolt device on it is a
+device of its own, linked through ``via_device``. Devices that show up later
+get their entities when they are first identified; devices that leave make
+their entities unavailable and can then be removed from the device page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.device_registry import DeviceEntry, DeviceInfo
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.storage import Store
+
+from custom_components.offgrid_power.binary_sensor import OffGridBinarySensor
+from custom_components.offgrid_power.const import DOMAIN
+from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRuntime
+from custom_components.offgrid_power.number import OffGridNumber
+from custom_components.offgrid_power.protocol.masterbus import (
+    DeviceIdentity,
+    Interface,
+    SchemaCache,
+    TransportConfig,
+    TransportError,
+)
+from custom_components.offgrid_power.select import OffGridSelect
+from custom_components.offgrid_power.sensor import (
+    OffGridEnergySensorEntityDescription,
+    OffGridSensor,
+    sensor_for,
+)
+from custom_components.offgrid_power.switch import OffGridSwitch
+
+from . import const
+from .const import (
+    CONF_BITRATE,
+    CONF_CHANNEL,
+    CONF_ENABLE_WRITES,
+    CONF_FIELDS,
+    CONF_INTERFACE,
+    CONF_LISTEN,
+    CONF_LISTEN_ONLY,
+    CONF_SCAN_INTERVAL,
+    DEFAULT_BITRATE,
+    DEFAULT_BRIDGE_LISTEN,
+    DEFAULT_SCAN_INTERVAL,
+)
+from .coordinator import STORAGE_VERSION, MasterbusCoordinator, storage_key
+from .descriptions import LINK_DESCRIPTION, describe_device, product_name
+
+READ_PLATFORMS = (Platform.SENSOR, Platform.BINARY_SENSOR)
+CONTROL_PLATFORMS = (Platform.NUMBER, Platform.SELECT, Platform.SWITCH)
+# The flow hands the schema it discovered to the first setup, by unique id.
+PENDING_CACHE = f"{DOMAIN}_masterbus_pending_cache"
+
+
+class _DeviceBound:
+    """Unavailable while the device it belongs to is offline."""
+
+    masterbus_serial = ""
+
+    @property
+    def available(self) -> bool:
+        """Available while the link works and the device answers."""
+        coordinator: Any = getattr(self, "coordinator", None)
+        return bool(super().available) and coordinator.data.online(  # type: ignore[misc]
+            self.masterbus_serial
+        )
+
+
+class MasterbusSensor(_DeviceBound, OffGridSensor):
+    """A field of a device."""
+
+
+class MasterbusBinarySensor(_DeviceBound, OffGridBinarySensor):
+    """A check-box field of a device."""
+
+
+class MasterbusNumber(_DeviceBound, OffGridNumber):
+    """A writable number field."""
+
+
+class MasterbusSelect(_DeviceBound, OffGridSelect):
+    """A writable drop-down field."""
+
+
+class MasterbusSwitch(_DeviceBound, OffGridSwitch):
+    """A writable check-box field."""
+
+
+class LinkSensor(OffGridBinarySensor):
+    """Whether the interface works; stays available to say so."""
+
+    @property
+    def available(self) -> bool:
+        """Always: it reports the link itself."""
+        return True
+
+    @property
+    def is_on(self) -> bool:
+        """Connected, and the last poll worked."""
+        coordinator: Any = self.coordinator
+        return bool(coordinator.connected and coordinator.last_update_success)
+
+
+def _bound[T: _DeviceBound](entity: T, serial: str) -> T:
+    entity.masterbus_serial = serial
+    return entity
+
+
+class MasterbusRuntime(OffGridRuntime):
+    """Everything a loaded MasterBus entry owns."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: OffGridConfigEntry, coordinator: MasterbusCoordinator
+    ) -> None:
+        super().__init__(hass, entry)
+        self.coordinator = coordinator
+        self.started_options = dict(entry.options)
+        self.platforms = READ_PLATFORMS + (CONTROL_PLATFORMS if coordinator.writes else ())
+        self.scan_interval = float(entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL))
+        self.hub = DeviceInfo(
+            identifiers={(DOMAIN, entry.entry_id)},
+            name=entry.title,
+            manufacturer="Mastervolt",
+            model="MasterBus network",
+            model_id=str(entry.data.get(CONF_INTERFACE)),
+        )
+        self._adders: dict[Platform, AddConfigEntryEntitiesCallback] = {}
+        self._added: dict[Platform, set[str]] = {}
+        self._unsubscribe = coordinator.async_add_listener(self._async_add_new_devices)
+
+    def device_info(self, identity: DeviceIdentity) -> DeviceInfo:
+        """The registry entry of one Mastervolt device."""
+        return DeviceInfo(
+            identifiers={(DOMAIN, f"masterbus_{identity.serial}")},
+            name=identity.name,
+            manufacturer="Mastervolt",
+            model=product_name(identity),
+            model_id=identity.article,
+            serial_number=identity.serial,
+            sw_version=identity.firmware,
+            via_device=(DOMAIN, self.entry.entry_id),
+        )
+
+    def _entities(self, platform: Platform, serial: str) -> list[Entity]:
+        coordinator = self.coordinator
+        state = coordinator.data.devices[serial]
+        identity = state.device.identity
+        assert identity is not None
+        described = describe_device(
+            serial,
+            identity,
+            state.device.schema,
+            coordinator.selection.get(serial),
+            writes=coordinator.writes,
+            scan_interval=self.scan_interval,
+        )
+        info, prefix = self.device_info(identity), self.entry.entry_id
+        if platform is Platform.SENSOR:
+            sensors: list[Entity] = []
+            for description in described.sensors:
+                if isinstance(description, OffGridEnergySensorEntityDescription):
+                    sensors.append(sensor_for(coordinator, description, info, prefix))
+                else:
+                    sensors.append(
+                        _bound(MasterbusSensor(coordinator, description, info, prefix), serial)
+                    )
+            return sensors
+        if platform is Platform.BINARY_SENSOR:
+            return [
+                _bound(MasterbusBinarySensor(coordinator, d, info, prefix), serial)
+                for d in described.binary_sensors
+            ]
+        if platform is Platform.NUMBER:
+            return [
+                _bound(MasterbusNumber(coordinator, d, info, prefix), serial)
+                for d in described.numbers
+            ]
+        if platform is Platform.SELECT:
+            return [
+                _bound(MasterbusSelect(coordinator, d, info, prefix), serial)
+                for d in described.selects
+            ]
+        if platform is Platform.SWITCH:
+            return [
+                _bound(MasterbusSwitch(coordinator, d, info, prefix), serial)
+                for d in described.switches
+            ]
+        return []
+
+    def async_add_platform_entities(
+        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """Create the entities of one platform for every device known now."""
+        self._adders[platform] = async_add_entities
+        self._added[platform] = set()
+        entities: list[Entity] = []
+        if platform is Platform.BINARY_SENSOR:
+            entities.append(
+                LinkSensor(self.coordinator, LINK_DESCRIPTION, self.hub, self.entry.entry_id)
+            )
+        for serial in self.coordinator.data.devices:
+            entities += self._entities(platform, serial)
+            self._added[platform].add(serial)
+        async_add_entities(entities)
+
+    @callback
+    def _async_add_new_devices(self) -> None:
+        if not self.coordinator.last_update_success:
+            return
+        for platform, add in self._adders.items():
+            new = [s for s in self.coordinator.data.devices if s not in self._added[platform]]
+            entities: list[Entity] = []
+            for serial in new:
+                entities += self._entities(platform, serial)
+                self._added[platform].add(serial)
+            if entities:
+                add(entities)
+
+    def async_remove_device(self, device_entry: DeviceEntry) -> bool:
+        """A device may be removed once it is no longer on the bus."""
+        for domain, identifier in device_entry.identifiers:
+            if domain != DOMAIN or not identifier.startswith("masterbus_"):
+                continue
+            serial = identifier.removeprefix("masterbus_")
+            return not self.coordinator.data.online(serial)
+        return False
+
+    async def async_shutdown(self) -> None:
+        """Stop polling, the session and the interface."""
+        self._unsubscribe()
+        await self.coordinator.async_shutdown()
+        await self.coordinator.async_close()
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Link, counters, and each device's identity, schema and values."""
+        return self.coordinator.diagnostics()
+
+
+def transport_config(data: dict[str, Any]) -> TransportConfig:
+    """Where the bus is, from entry or flow data; raise KeyError or ValueError."""
+    interface = Interface(data[CONF_INTERFACE])
+    return TransportConfig(
+        interface=interface,
+        channel=str(data[CONF_CHANNEL]),
+        bitrate=int(data.get(CONF_BITRATE, DEFAULT_BITRATE)),
+        listen=str(data.get(CONF_LISTEN) or DEFAULT_BRIDGE_LISTEN),
+    )
+
+
+async def _async_reload_on_change(hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
+    runtime = entry.runtime_data
+    if isinstance(runtime, MasterbusRuntime) and dict(entry.options) != runtime.started_options:
+        hass.config_entries.async_schedule_reload(entry.entry_id)
+
+
+async def async_create_runtime(hass: HomeAssistant, entry: OffGridConfigEntry) -> OffGridRuntime:
+    """Open the interface, let the devices announce, poll once, describe the entities."""
+    try:
+        transport = transport_config(dict(entry.data))
+    except (KeyError, ValueError) as err:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_entry_data",
+            translation_placeholders={"detail": str(err)},
+        ) from err
+    store: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, storage_key(entry.entry_id))
+    stored = await store.async_load()
+    if stored is None and entry.unique_id is not None:
+        stored = hass.data.get(PENDING_CACHE, {}).pop(entry.unique_id, None)
+    options = entry.options
+    selection = entry.data.get(CONF_FIELDS) or {}
+    coordinator = MasterbusCoordinator(
+        hass,
+        entry,
+        transport,
+        cache=SchemaCache.from_dict(stored),
+        store=store,
+        scan_interval=float(options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)),
+        listen_only=bool(options.get(CONF_LISTEN_ONLY, False)),
+        writes=bool(options.get(CONF_ENABLE_WRITES, False)),
+        selection=selection,
+    )
+    try:
+        await coordinator.async_open()
+    except TransportError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="masterbus_cannot_open",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    try:
+        await coordinator.async_wait_for_devices(len(selection), const.STARTUP_WAIT)
+        await coordinator.async_config_entry_first_refresh()
+    except BaseException:
+        await coordinator.async_close()
+        raise
+    runtime = MasterbusRuntime(hass, entry, coordinator)
+    dr.async_get(hass).async_get_or_create(config_entry_id=entry.entry_id, **runtime.hub)
+    entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
+    return runtime
