@@ -11,17 +11,14 @@ from homeassistant.core import callback
 from .const import CONF_FAMILY, DOMAIN, Family
 from .families import RUNTIME_FACTORIES
 from .masterbus.config_flow import MasterbusConfigFlowMixin, MasterbusOptionsFlow
+from .victron.config_flow import VictronConfigFlowMixin
 
 # The options flow of each family that has options.
-OPTIONS_FLOWS: dict[Family, type[OptionsFlow]] = {
-    Family.MASTERBUS: MasterbusOptionsFlow,
-}
+OPTIONS_FLOWS: dict[Family, type[OptionsFlow]] = {Family.MASTERBUS: MasterbusOptionsFlow}
 
 
 class OffGridConfigFlow(
-    MasterbusConfigFlowMixin,
-    ConfigFlow,
-    domain=DOMAIN,
+    VictronConfigFlowMixin, MasterbusConfigFlowMixin, ConfigFlow, domain=DOMAIN
 ):
     """Add a PowMr inverter, a Victron Bluetooth device or a MasterBus network."""
 
@@ -48,12 +45,6 @@ class OffGridConfigFlow(
     async def async_step_powmr(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Add a PowMr inverter."""
         return self._async_family_unavailable(Family.POWMR)
-
-    async def async_step_victron(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Add a Victron Bluetooth device."""
-        return self._async_family_unavailable(Family.VICTRON)
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """Hand the reauth to the entry's family: ``async_step_<family>_reauth``."""
