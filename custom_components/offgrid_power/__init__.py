@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
+from homeassistant.helpers.device_registry import DeviceEntry
 
 from .const import CONF_FAMILY, DOMAIN, Family
 from .families import RUNTIME_FACTORIES
@@ -31,3 +32,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: OffGridConfigEntry) -> b
 async def async_unload_entry(hass: HomeAssistant, entry: OffGridConfigEntry) -> bool:
     """Unload the platforms; the runtime is shut down by its unload callback."""
     return await hass.config_entries.async_unload_platforms(entry, entry.runtime_data.platforms)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: OffGridConfigEntry, device_entry: DeviceEntry
+) -> bool:
+    """Let the user delete a device the family knows has left."""
+    return entry.runtime_data.async_remove_device(device_entry)

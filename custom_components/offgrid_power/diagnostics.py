@@ -22,6 +22,7 @@ TO_REDACT: Final = {
     "unique_id",
     "serial_number",
     "address",
+    "channel",
     "host",
     "mac",
 }

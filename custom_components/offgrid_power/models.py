@@ -9,6 +9,7 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 type OffGridConfigEntry = ConfigEntry[OffGridRuntime]
@@ -36,6 +37,10 @@ class OffGridRuntime(ABC):
     @abstractmethod
     async def async_shutdown(self) -> None:
         """Release the link: sockets, buses, tasks. Called on unload."""
+
+    def async_remove_device(self, device_entry: DeviceEntry) -> bool:
+        """Whether the user may delete a device; only a family that sees it is gone says yes."""
+        return False
 
     def diagnostics(self) -> dict[str, Any]:
         """Return family state for the diagnostics download, before redaction."""

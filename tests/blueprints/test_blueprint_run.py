@@ -16,7 +16,7 @@ from homeassistant.helpers import translation
 from homeassistant.setup import async_setup_component
 import homeassistant.util.dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import async_fire_time_changed, async_mock_service
 
 from .conftest import SetupBlueprint, assert_no_warnings
 
@@ -176,10 +176,9 @@ async def test_fault_alert_enum_and_binary(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Enum codes leaving none/ok/no_alarm and problem binary sensors going on notify."""
-    dismiss_calls = []
-    hass.services.async_register(
-        "persistent_notification", "dismiss", lambda call: dismiss_calls.append(call)
-    )
+    # A mocked service runs on the event loop; a plain function would run in the
+    # executor and be recorded at a moment the test cannot wait for.
+    dismiss_calls = async_mock_service(hass, "persistent_notification", "dismiss")
     await _set(hass, POWMR_ERROR, "none", {ATTR_FRIENDLY_NAME: "PowMr error code"})
     await _set(hass, VICTRON_ALARM, "no_alarm", {ATTR_FRIENDLY_NAME: "SmartShunt alarm"})
     await _set(hass, MB_ALARM, "off", {ATTR_FRIENDLY_NAME: "Mass Combi alarm"})

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.offgrid_power import async_remove_config_entry_device
 from custom_components.offgrid_power.const import CONF_FAMILY, DOMAIN, Family
 
 from .loopback_family import LoopbackMeter
@@ -89,3 +90,12 @@ async def test_unload_releases_everything_and_setup_works_again(
     assert len(loopback_meter.connections) == 1
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
+
+
+async def test_devices_stay_unless_the_family_knows_they_left(
+    hass: HomeAssistant, loopback_family: Family, loopback_meter: LoopbackMeter
+) -> None:
+    entry = await _setup(hass, {CONF_FAMILY: loopback_family, "port": loopback_meter.port})
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "loopback")})
+    assert device is not None
+    assert not await async_remove_config_entry_device(hass, entry, device)
