@@ -11,14 +11,22 @@ from homeassistant.core import callback
 from .const import CONF_FAMILY, DOMAIN, Family
 from .families import RUNTIME_FACTORIES
 from .masterbus.config_flow import MasterbusConfigFlowMixin, MasterbusOptionsFlow
+from .powmr.config_flow import PowmrConfigFlowMixin, PowmrOptionsFlow
 from .victron.config_flow import VictronConfigFlowMixin
 
 # The options flow of each family that has options.
-OPTIONS_FLOWS: dict[Family, type[OptionsFlow]] = {Family.MASTERBUS: MasterbusOptionsFlow}
+OPTIONS_FLOWS: dict[Family, type[OptionsFlow]] = {
+    Family.POWMR: PowmrOptionsFlow,
+    Family.MASTERBUS: MasterbusOptionsFlow,
+}
 
 
 class OffGridConfigFlow(
-    VictronConfigFlowMixin, MasterbusConfigFlowMixin, ConfigFlow, domain=DOMAIN
+    PowmrConfigFlowMixin,
+    VictronConfigFlowMixin,
+    MasterbusConfigFlowMixin,
+    ConfigFlow,
+    domain=DOMAIN,
 ):
     """Add a PowMr inverter, a Victron Bluetooth device or a MasterBus network."""
 
@@ -41,10 +49,6 @@ class OffGridConfigFlow(
         return self.async_show_menu(
             step_id="user", menu_options=[family.value for family in Family]
         )
-
-    async def async_step_powmr(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Add a PowMr inverter."""
-        return self._async_family_unavailable(Family.POWMR)
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """Hand the reauth to the entry's family: ``async_step_<family>_reauth``."""

@@ -13,11 +13,13 @@ from homeassistant.core import HomeAssistant
 from .const import Family
 from .masterbus import async_create_runtime as async_create_masterbus_runtime
 from .models import OffGridConfigEntry, OffGridRuntime
+from .powmr.runtime import async_create_runtime as async_create_powmr_runtime
 from .victron import async_create_runtime as async_create_victron_runtime
 
 type RuntimeFactory = Callable[[HomeAssistant, OffGridConfigEntry], Awaitable[OffGridRuntime]]
 
 RUNTIME_FACTORIES: dict[Family, RuntimeFactory] = {
+    Family.POWMR: async_create_powmr_runtime,
     Family.VICTRON: async_create_victron_runtime,
     Family.MASTERBUS: async_create_masterbus_runtime,
 }

@@ -1,0 +1,1 @@
+"""Home Assistant glue for PowMr inverters: config flow, coordinator, entity descriptions."""

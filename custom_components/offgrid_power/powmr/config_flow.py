@@ -1,0 +1,303 @@
+"""Config, reconfigure and options flow steps for PowMr inverters.
+
+The entry's unique id is the link (serial port, or host and port), because
+Family A units report no serial number; see ``coordinator.unique_id_for``.
+Duplicates are refused before anything is sent to the unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.config_entries import (
+    ConfigEntryState,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+)
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+)
+import voluptuous as vol
+
+from custom_components.offgrid_power.const import CONF_FAMILY, LOGGER, Family
+from custom_components.offgrid_power.protocol.powmr import PowmrError, PowmrFamily
+
+from .const import (
+    CONF_BATTERY_CAPACITY,
+    CONF_BAUDRATE,
+    CONF_CHARGER_PRIORITY_VARIANT,
+    CONF_DETECTED_PROTOCOL,
+    CONF_ENABLE_WRITES,
+    CONF_PROTOCOL,
+    CONF_SCAN_INTERVAL,
+    CONF_SOC_EMPTY_VOLTAGE,
+    CONF_SOC_FULL_VOLTAGE,
+    CONF_TRANSPORT,
+    CONF_UNIT_ID,
+    DEFAULT_BATTERY_CAPACITY,
+    DEFAULT_CHARGER_PRIORITY_VARIANT,
+    DEFAULT_PORTS,
+    DEFAULT_SCAN_INTERVAL,
+    MAX_SCAN_INTERVAL,
+    MIN_SCAN_INTERVAL,
+    PROTOCOL_AUTO,
+    Transport,
+)
+from .coordinator import CONF_DEVICE, CONF_HOST, CONF_PORT, async_probe, unique_id_for
+
+# Translation keys of the selectors (under "selector" in en.json).
+TRANSPORT_SELECTOR = "powmr_transport"
+PROTOCOL_SELECTOR = "powmr_protocol"
+VARIANT_SELECTOR = "powmr_charger_priority_variant"
+SELECTORS = (TRANSPORT_SELECTOR, PROTOCOL_SELECTOR, VARIANT_SELECTOR)
+
+PROTOCOLS = [PROTOCOL_AUTO, *(family.value for family in PowmrFamily)]
+
+
+def _integer(minimum: int, maximum: int) -> NumberSelector:
+    return NumberSelector(
+        NumberSelectorConfig(min=minimum, max=maximum, step=1, mode=NumberSelectorMode.BOX)
+    )
+
+
+def connection_schema(transport: Transport, defaults: Mapping[str, Any]) -> vol.Schema:
+    """The fields of one transport, pre-filled with ``defaults``."""
+    fields: dict[Any, Any] = {}
+    if transport is Transport.SERIAL:
+        fields[vol.Required(CONF_DEVICE, default=defaults.get(CONF_DEVICE, "/dev/ttyUSB0"))] = (
+            TextSelector()
+        )
+    else:
+        fields[vol.Required(CONF_HOST, default=defaults.get(CONF_HOST, ""))] = TextSelector()
+        fields[
+            vol.Required(CONF_PORT, default=defaults.get(CONF_PORT, DEFAULT_PORTS[transport]))
+        ] = _integer(1, 65535)
+    if transport is not Transport.DONGLE_HTTP:
+        fields[vol.Required(CONF_PROTOCOL, default=defaults.get(CONF_PROTOCOL, PROTOCOL_AUTO))] = (
+            SelectSelector(
+                SelectSelectorConfig(
+                    options=PROTOCOLS,
+                    translation_key=PROTOCOL_SELECTOR,
+                    mode=SelectSelectorMode.DROPDOWN,
+                )
+            )
+        )
+        fields[_optional(CONF_UNIT_ID, defaults)] = _integer(1, 247)
+    if transport is Transport.SERIAL:
+        fields[_optional(CONF_BAUDRATE, defaults)] = _integer(1200, 115200)
+    return vol.Schema(fields)
+
+
+def _optional(key: str, defaults: Mapping[str, Any]) -> vol.Optional:
+    # A suggestion, not a default: a field the user empties stays empty.
+    value = defaults.get(key)
+    return (
+        vol.Optional(key)
+        if value is None
+        else vol.Optional(key, description={"suggested_value": value})
+    )
+
+
+def entry_data(transport: Transport, user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """The entry's data from a connection form: integers as integers, blanks left out."""
+    data: dict[str, Any] = {CONF_FAMILY: Family.POWMR.value, CONF_TRANSPORT: transport.value}
+    for key, value in user_input.items():
+        if value in (None, ""):
+            continue
+        if key in (CONF_PORT, CONF_UNIT_ID, CONF_BAUDRATE):
+            value = int(value)
+        elif isinstance(value, str):
+            value = value.strip()
+        data[key] = value
+    return data
+
+
+def entry_title(data: Mapping[str, Any]) -> str:
+    """A readable title: the link."""
+    if data[CONF_TRANSPORT] == Transport.SERIAL:
+        return f"PowMr {data[CONF_DEVICE]}"
+    return f"PowMr {data[CONF_HOST]}:{data[CONF_PORT]}"
+
+
+class PowmrConfigFlowMixin(ConfigFlow):
+    """The PowMr branch of the Off-Grid Power config flow."""
+
+    _powmr_transport: Transport = Transport.MODBUS_TCP
+
+    async def async_step_powmr(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Choose how Home Assistant reaches the inverter."""
+        if user_input is not None:
+            self._powmr_transport = Transport(user_input[CONF_TRANSPORT])
+            return await self.async_step_powmr_connection()
+        return self.async_show_form(
+            step_id="powmr",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_TRANSPORT, default=Transport.MODBUS_TCP.value): (
+                        SelectSelector(
+                            SelectSelectorConfig(
+                                options=[transport.value for transport in Transport],
+                                translation_key=TRANSPORT_SELECTOR,
+                                mode=SelectSelectorMode.LIST,
+                            )
+                        )
+                    )
+                }
+            ),
+        )
+
+    async def async_step_powmr_connection(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Where the inverter is; probe it before creating the entry."""
+        transport = self._powmr_transport
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = entry_data(transport, user_input)
+            await self.async_set_unique_id(unique_id_for(data))
+            self._abort_if_unique_id_configured()
+            error = await self._async_powmr_probe(data)
+            if error is None:
+                return self.async_create_entry(title=entry_title(data), data=data)
+            errors["base"] = error
+        return self.async_show_form(
+            step_id="powmr_connection",
+            data_schema=connection_schema(transport, user_input or {}),
+            errors=errors,
+            description_placeholders={"transport": transport.value},
+        )
+
+    async def async_step_powmr_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change where an existing inverter is reached; the transport stays."""
+        entry = self._get_reconfigure_entry()
+        transport = Transport(entry.data[CONF_TRANSPORT])
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = entry_data(transport, user_input)
+            unique_id = unique_id_for(data)
+            if any(
+                other.unique_id == unique_id and other.entry_id != entry.entry_id
+                for other in self._async_current_entries(include_ignore=False)
+            ):
+                return self.async_abort(reason="already_configured")
+            error = await self._async_powmr_probe(data)
+            if error is None:
+                # A loaded entry's update listener reloads it with the new link;
+                # one that is waiting to retry is reloaded here.
+                self.hass.config_entries.async_update_entry(
+                    entry, unique_id=unique_id, title=entry_title(data), data=data
+                )
+                if entry.state is not ConfigEntryState.LOADED:
+                    self.hass.config_entries.async_schedule_reload(entry.entry_id)
+                return self.async_abort(reason="reconfigure_successful")
+            errors["base"] = error
+        return self.async_show_form(
+            step_id="powmr_reconfigure",
+            data_schema=connection_schema(transport, user_input or entry.data),
+            errors=errors,
+            description_placeholders={"transport": transport.value},
+        )
+
+    async def _async_powmr_probe(self, data: dict[str, Any]) -> str | None:
+        """Probe the unit; store the family it speaks; return an error key on failure."""
+        try:
+            family = await async_probe(self.hass, data)
+        except PowmrError as err:
+            LOGGER.debug("PowMr probe of %s failed: %s", unique_id_for(data), err)
+            return "cannot_connect"
+        except Exception:
+            LOGGER.exception("Unexpected error while probing a PowMr inverter")
+            return "unknown"
+        data[CONF_DETECTED_PROTOCOL] = family.value
+        return None
+
+
+class PowmrOptionsFlow(OptionsFlow):
+    """Poll interval, battery window, firmware variant and writes."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Open the PowMr options."""
+        return await self.async_step_powmr_options()
+
+    async def async_step_powmr_options(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show and check the options."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            empty = user_input.get(CONF_SOC_EMPTY_VOLTAGE)
+            full = user_input.get(CONF_SOC_FULL_VOLTAGE)
+            if (empty is None) != (full is None) or (
+                empty is not None and full is not None and empty >= full
+            ):
+                errors["base"] = "invalid_soc_window"
+            else:
+                return self.async_create_entry(data=user_input)
+        options = user_input or self.config_entry.options
+        return self.async_show_form(
+            step_id="powmr_options", data_schema=options_schema(options), errors=errors
+        )
+
+
+def options_schema(options: Mapping[str, Any]) -> vol.Schema:
+    """The options form, pre-filled with the current options."""
+    volts = NumberSelector(
+        NumberSelectorConfig(
+            min=5, max=70, step=0.1, mode=NumberSelectorMode.BOX, unit_of_measurement="V"
+        )
+    )
+    return vol.Schema(
+        {
+            vol.Required(
+                CONF_SCAN_INTERVAL, default=options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
+            ): NumberSelector(
+                NumberSelectorConfig(
+                    min=MIN_SCAN_INTERVAL,
+                    max=MAX_SCAN_INTERVAL,
+                    step=1,
+                    mode=NumberSelectorMode.BOX,
+                    unit_of_measurement="s",
+                )
+            ),
+            vol.Required(
+                CONF_CHARGER_PRIORITY_VARIANT,
+                default=options.get(
+                    CONF_CHARGER_PRIORITY_VARIANT, DEFAULT_CHARGER_PRIORITY_VARIANT
+                ),
+            ): SelectSelector(
+                SelectSelectorConfig(
+                    options=["1", "2"],
+                    translation_key=VARIANT_SELECTOR,
+                    mode=SelectSelectorMode.DROPDOWN,
+                )
+            ),
+            vol.Required(
+                CONF_BATTERY_CAPACITY,
+                default=options.get(CONF_BATTERY_CAPACITY, DEFAULT_BATTERY_CAPACITY),
+            ): NumberSelector(
+                NumberSelectorConfig(
+                    min=100,
+                    max=200000,
+                    step=10,
+                    mode=NumberSelectorMode.BOX,
+                    unit_of_measurement="Wh",
+                )
+            ),
+            _optional(CONF_SOC_EMPTY_VOLTAGE, options): volts,
+            _optional(CONF_SOC_FULL_VOLTAGE, options): volts,
+            vol.Required(
+                CONF_ENABLE_WRITES, default=options.get(CONF_ENABLE_WRITES, False)
+            ): BooleanSelector(),
+        }
+    )

@@ -1,0 +1,47 @@
+"""Config keys and defaults of the PowMr family."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+CONF_TRANSPORT: Final = "transport"
+CONF_PROTOCOL: Final = "protocol"
+CONF_DETECTED_PROTOCOL: Final = "detected_protocol"
+CONF_UNIT_ID: Final = "unit_id"
+CONF_BAUDRATE: Final = "baudrate"
+
+CONF_SCAN_INTERVAL: Final = "scan_interval"
+CONF_CHARGER_PRIORITY_VARIANT: Final = "charger_priority_variant"
+CONF_BATTERY_CAPACITY: Final = "battery_capacity_wh"
+CONF_SOC_EMPTY_VOLTAGE: Final = "soc_empty_voltage"
+CONF_SOC_FULL_VOLTAGE: Final = "soc_full_voltage"
+CONF_ENABLE_WRITES: Final = "enable_writes"
+
+DEFAULT_SCAN_INTERVAL: Final = 10
+MIN_SCAN_INTERVAL: Final = 5
+MAX_SCAN_INTERVAL: Final = 300
+DEFAULT_CHARGER_PRIORITY_VARIANT: Final = "1"
+DEFAULT_BATTERY_CAPACITY: Final = 2560
+PROTOCOL_AUTO: Final = "auto"
+
+# The energy counters never bridge more than this many poll intervals.
+MAX_STEP_POLLS: Final = 3
+
+
+class Transport(StrEnum):
+    """How Home Assistant reaches the inverter."""
+
+    SERIAL = "serial"
+    RTU_OVER_TCP = "rtu_over_tcp"
+    RTU_OVER_UDP = "rtu_over_udp"
+    MODBUS_TCP = "modbus_tcp"
+    DONGLE_HTTP = "dongle_http"
+
+
+DEFAULT_PORTS: Final = {
+    Transport.RTU_OVER_TCP: 8899,
+    Transport.RTU_OVER_UDP: 8899,
+    Transport.MODBUS_TCP: 502,
+    Transport.DONGLE_HTTP: 80,
+}

@@ -1,0 +1,531 @@
+"""Entity descriptions of PowMr inverters, from the register maps.
+
+Keys are shared between Family A and SMG-II where the meaning is the same, so
+each value is described once; ``exists_fn`` keeps the entities a unit lacks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from homeassistant.components.binary_sensor import BinarySensorDeviceClass
+from homeassistant.components.number import NumberDeviceClass, NumberMode
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.const import (
+    PERCENTAGE,
+    EntityCategory,
+    UnitOfApparentPower,
+    UnitOfElectricCurrent,
+    UnitOfElectricPotential,
+    UnitOfEnergy,
+    UnitOfFrequency,
+    UnitOfPower,
+    UnitOfTemperature,
+    UnitOfTime,
+)
+from homeassistant.helpers.typing import StateType
+
+from custom_components.offgrid_power.binary_sensor import OffGridBinarySensorEntityDescription
+from custom_components.offgrid_power.energy import EnergyCounter
+from custom_components.offgrid_power.number import OffGridNumberEntityDescription
+from custom_components.offgrid_power.protocol.powmr import RegisterMap, Setting
+from custom_components.offgrid_power.protocol.powmr.registers import (
+    AC_INPUT_RANGE_A,
+    AC_INPUT_RANGE_SMG,
+    BATTERY_TYPE_A,
+    BATTERY_TYPE_SMG,
+    BUZZER_MODE_SMG,
+    CHARGER_PRIORITY_SMG,
+    CHARGER_PRIORITY_VARIANT_1,
+    CHARGER_PRIORITY_VARIANT_2,
+    CHARGER_STATUS_A,
+    OPERATING_MODE_A,
+    OUTPUT_FREQUENCY_A,
+    OUTPUT_MODE_SMG,
+    OUTPUT_PRIORITY_A,
+    OUTPUT_PRIORITY_SMG,
+    WORKING_MODE_SMG,
+)
+from custom_components.offgrid_power.select import OffGridSelectEntityDescription
+from custom_components.offgrid_power.sensor import (
+    OffGridEnergySensorEntityDescription,
+    OffGridSensorEntityDescription,
+)
+from custom_components.offgrid_power.switch import OffGridSwitchEntityDescription
+
+from .const import MAX_STEP_POLLS
+from .coordinator import PowmrData
+
+
+@dataclass(frozen=True, kw_only=True)
+class PowmrSensorEntityDescription(OffGridSensorEntityDescription):
+    """A PowMr sensor; ``mirrors_setting`` ones give way to controls when writes are on."""
+
+    mirrors_setting: bool = False
+
+
+def _labels(*maps: Any) -> list[str]:
+    labels: list[str] = []
+    for mapping in maps:
+        labels.extend(label for label in mapping.values() if label not in labels)
+    return labels
+
+
+ENUM_OPTIONS: dict[str, list[str]] = {
+    "operating_mode": _labels(OPERATING_MODE_A, WORKING_MODE_SMG),
+    "charger_status": _labels(CHARGER_STATUS_A),
+    "output_source_priority": _labels(OUTPUT_PRIORITY_A, OUTPUT_PRIORITY_SMG),
+    "charger_source_priority": _labels(
+        CHARGER_PRIORITY_VARIANT_1, CHARGER_PRIORITY_VARIANT_2, CHARGER_PRIORITY_SMG
+    ),
+    "ac_input_range": _labels(AC_INPUT_RANGE_A, AC_INPUT_RANGE_SMG),
+    "output_frequency_setting": _labels(OUTPUT_FREQUENCY_A),
+    "battery_type": _labels(BATTERY_TYPE_A, BATTERY_TYPE_SMG),
+    "output_mode": _labels(OUTPUT_MODE_SMG),
+    "buzzer_mode": _labels(BUZZER_MODE_SMG),
+}
+
+
+def _value(key: str, data: PowmrData) -> StateType:
+    value = data.get(key)
+    return None if isinstance(value, bool) else value
+
+
+def _enum_value(key: str, data: PowmrData) -> str | None:
+    # A code outside the known options (say a firmware's 10-13 charger states)
+    # is unknown, never an invalid state.
+    value = data.get(key)
+    return value if isinstance(value, str) and value in ENUM_OPTIONS[key] else None
+
+
+def _flag(key: str, data: PowmrData) -> bool | None:
+    value = data.get(key)
+    return value if isinstance(value, bool) else None
+
+
+def _has(key: str, data: PowmrData) -> bool:
+    return data.has(key)
+
+
+_UNIT_CLASSES: dict[str, tuple[str, SensorDeviceClass | None]] = {
+    "V": (UnitOfElectricPotential.VOLT, SensorDeviceClass.VOLTAGE),
+    "A": (UnitOfElectricCurrent.AMPERE, SensorDeviceClass.CURRENT),
+    "W": (UnitOfPower.WATT, SensorDeviceClass.POWER),
+    "VA": (UnitOfApparentPower.VOLT_AMPERE, SensorDeviceClass.APPARENT_POWER),
+    "Hz": (UnitOfFrequency.HERTZ, SensorDeviceClass.FREQUENCY),
+    "°C": (UnitOfTemperature.CELSIUS, SensorDeviceClass.TEMPERATURE),
+    "%": (PERCENTAGE, None),
+    "min": (UnitOfTime.MINUTES, SensorDeviceClass.DURATION),
+    "d": (UnitOfTime.DAYS, SensorDeviceClass.DURATION),
+}
+
+
+def _measurement(
+    key: str,
+    unit: str,
+    precision: int,
+    *,
+    device_class: SensorDeviceClass | None = None,
+    diagnostic: bool = False,
+    enabled: bool = True,
+    value_fn: Callable[[PowmrData], StateType] | None = None,
+    exists_fn: Callable[[PowmrData], bool] | None = None,
+) -> PowmrSensorEntityDescription:
+    native_unit, unit_class = _UNIT_CLASSES[unit]
+    return PowmrSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        native_unit_of_measurement=native_unit,
+        device_class=device_class or unit_class,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=precision,
+        entity_category=EntityCategory.DIAGNOSTIC if diagnostic else None,
+        entity_registry_enabled_default=enabled,
+        value_fn=value_fn or partial(_value, key),
+        exists_fn=exists_fn or partial(_has, key),
+    )
+
+
+def _enum(key: str, *, mirrors_setting: bool = False) -> PowmrSensorEntityDescription:
+    return PowmrSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.ENUM,
+        options=ENUM_OPTIONS[key],
+        entity_category=EntityCategory.DIAGNOSTIC if mirrors_setting else None,
+        mirrors_setting=mirrors_setting,
+        value_fn=partial(_enum_value, key),
+        exists_fn=partial(_has, key),
+    )
+
+
+def _setting_value(
+    key: str, unit: str, precision: int, *, diagnostic_class: bool = True
+) -> PowmrSensorEntityDescription:
+    native_unit, unit_class = _UNIT_CLASSES[unit]
+    return PowmrSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        native_unit_of_measurement=native_unit,
+        device_class=unit_class if diagnostic_class else None,
+        suggested_display_precision=precision,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        mirrors_setting=True,
+        value_fn=partial(_value, key),
+        exists_fn=partial(_has, key),
+    )
+
+
+def _diagnostic(key: str, *, enabled: bool = False) -> PowmrSensorEntityDescription:
+    return PowmrSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=enabled,
+        value_fn=partial(_value, key),
+        exists_fn=partial(_has, key),
+    )
+
+
+def _battery_power(data: PowmrData) -> float | None:
+    # Home Assistant's convention: discharging is positive.
+    charging = data.derived.battery_power
+    return None if charging is None else round(-charging, 1)
+
+
+def _output_current(data: PowmrData) -> float | None:
+    current = data.number("output_current")
+    if current is not None:
+        return current
+    apparent, voltage = data.number("output_apparent_power"), data.number("output_voltage")
+    if apparent is None or not voltage:
+        return None
+    return round(apparent / voltage, 2)
+
+
+def _round(key: str, digits: int, data: PowmrData) -> float | None:
+    value = data.number(key)
+    return None if value is None else round(value, digits)
+
+
+def _derived(key: str, data: PowmrData) -> bool:
+    return data.has(key)
+
+
+SENSORS: tuple[PowmrSensorEntityDescription, ...] = (
+    _enum("operating_mode"),
+    _enum("charger_status"),
+    _measurement("grid_voltage", "V", 1),
+    _measurement("grid_frequency", "Hz", 1),
+    _measurement("grid_power", "W", 0),
+    _measurement(
+        "grid_import_power",
+        "W",
+        0,
+        value_fn=lambda data: data.grid_import_power,
+        exists_fn=lambda data: not data.has("grid_power") and data.has("output_active_power"),
+    ),
+    _measurement("pv_voltage", "V", 1),
+    _measurement("pv_power", "W", 0),
+    _measurement("pv_current", "A", 1, value_fn=partial(_round, "pv_current", 2)),
+    _measurement("battery_voltage", "V", 1),
+    _measurement("battery_soc", "%", 0, device_class=SensorDeviceClass.BATTERY, enabled=False),
+    _measurement("battery_charge_current", "A", 0),
+    _measurement("battery_discharge_current", "A", 0),
+    _measurement("battery_current", "A", 1),
+    _measurement(
+        "battery_power",
+        "W",
+        0,
+        value_fn=_battery_power,
+        exists_fn=lambda data: data.derived.battery_power is not None,
+    ),
+    _measurement("charge_power", "W", 0, value_fn=partial(_round, "charge_power", 1)),
+    _measurement("discharge_power", "W", 0, value_fn=partial(_round, "discharge_power", 1)),
+    _measurement("output_voltage", "V", 1),
+    _measurement("output_frequency", "Hz", 1),
+    _measurement("output_apparent_power", "VA", 0),
+    _measurement("output_active_power", "W", 0),
+    _measurement(
+        "output_current",
+        "A",
+        1,
+        value_fn=_output_current,
+        exists_fn=lambda data: data.has("output_current") or data.has("output_apparent_power"),
+    ),
+    PowmrSensorEntityDescription(
+        key="power_factor",
+        translation_key="power_factor",
+        device_class=SensorDeviceClass.POWER_FACTOR,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=2,
+        value_fn=partial(_round, "power_factor", 3),
+        exists_fn=partial(_derived, "power_factor"),
+    ),
+    _measurement("load_percent", "%", 0),
+    _measurement("temperature", "°C", 0),
+    _measurement("temperature_aux", "°C", 0, diagnostic=True, enabled=False),
+    _measurement("inverter_voltage", "V", 1, enabled=False),
+    _measurement("inverter_current", "A", 1, enabled=False),
+    _measurement("inverter_frequency", "Hz", 2, enabled=False),
+    _measurement("inverter_power", "W", 0, enabled=False),
+    _measurement("inverter_charging_power", "W", 0, enabled=False),
+    _measurement("inverter_charging_current", "A", 1, enabled=False),
+    _measurement("pv_charging_power", "W", 0, enabled=False),
+    _measurement("pv_charging_current", "A", 1, enabled=False),
+    _measurement(
+        "soc_estimate",
+        "%",
+        0,
+        device_class=SensorDeviceClass.BATTERY,
+        value_fn=partial(_round, "soc_estimate", 1),
+    ),
+    PowmrSensorEntityDescription(
+        key="stored_energy",
+        translation_key="stored_energy",
+        device_class=SensorDeviceClass.ENERGY_STORAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfEnergy.WATT_HOUR,
+        suggested_display_precision=0,
+        value_fn=partial(_round, "stored_energy", 1),
+        exists_fn=partial(_derived, "stored_energy"),
+    ),
+    _measurement(
+        "autonomy_minutes",
+        "min",
+        0,
+        value_fn=partial(_round, "autonomy_minutes", 0),
+    ),
+    _measurement(
+        "battery_voltage_corrected",
+        "V",
+        2,
+        diagnostic=True,
+        value_fn=partial(_round, "battery_voltage_corrected", 2),
+    ),
+    _measurement(
+        "efficiency",
+        "%",
+        0,
+        diagnostic=True,
+        enabled=False,
+        value_fn=partial(_round, "efficiency", 1),
+        exists_fn=lambda data: data.has("output_active_power"),
+    ),
+    PowmrSensorEntityDescription(
+        key="series_resistance",
+        translation_key="series_resistance",
+        native_unit_of_measurement="Ω",
+        suggested_display_precision=4,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=partial(_round, "series_resistance", 5),
+        exists_fn=lambda data: data.derived.battery_voltage_corrected is not None,
+    ),
+    _diagnostic("error_code", enabled=True),
+    _diagnostic("fault_bits", enabled=True),
+    _diagnostic("warning_bits", enabled=True),
+    _diagnostic("main_cpu_version"),
+    _diagnostic("secondary_cpu_version"),
+    *(
+        _measurement(key, unit, precision, diagnostic=True, enabled=False)
+        for key, unit, precision in (
+            ("rated_apparent_power", "VA", 0),
+            ("rated_active_power", "W", 0),
+            ("rated_grid_voltage", "V", 0),
+            ("rated_grid_current", "A", 0),
+            ("rated_battery_voltage", "V", 0),
+            ("rated_output_voltage", "V", 0),
+            ("rated_output_frequency", "Hz", 0),
+            ("rated_output_current", "A", 0),
+        )
+    ),
+    # Link health.
+    PowmrSensorEntityDescription(
+        key="last_poll",
+        translation_key="last_poll",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda data: data.link.last_success,
+    ),
+    PowmrSensorEntityDescription(
+        key="read_time",
+        translation_key="read_time",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda data: data.link.read_time_ms,
+    ),
+    PowmrSensorEntityDescription(
+        key="failed_polls",
+        translation_key="failed_polls",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda data: data.link.failed_polls,
+    ),
+    # Settings, read-only while writes are off.
+    _enum("output_source_priority", mirrors_setting=True),
+    _enum("charger_source_priority", mirrors_setting=True),
+    _enum("ac_input_range", mirrors_setting=True),
+    _enum("output_frequency_setting", mirrors_setting=True),
+    _enum("battery_type", mirrors_setting=True),
+    _enum("output_mode", mirrors_setting=True),
+    _setting_value("max_charge_current", "A", 0),
+    _setting_value("max_utility_charge_current", "A", 0),
+    _setting_value("output_voltage_setting", "V", 0),
+    _setting_value("back_to_utility_voltage", "V", 1),
+    _setting_value("back_to_battery_voltage", "V", 1),
+    _setting_value("bulk_charge_voltage", "V", 1),
+    _setting_value("float_charge_voltage", "V", 1),
+    _setting_value("low_dc_cutoff_voltage", "V", 1),
+    _setting_value("equalization_voltage", "V", 1),
+    _setting_value("equalization_time", "min", 0),
+    _setting_value("equalization_timeout", "min", 0),
+    _setting_value("equalization_interval", "d", 0),
+)
+
+BINARY_SENSORS: tuple[OffGridBinarySensorEntityDescription, ...] = tuple(
+    OffGridBinarySensorEntityDescription(
+        key=key,
+        translation_key=key,
+        device_class=device_class,
+        entity_category=EntityCategory.DIAGNOSTIC if not enabled else None,
+        entity_registry_enabled_default=enabled,
+        is_on_fn=partial(_flag, key),
+        exists_fn=partial(_has, key),
+    )
+    for key, device_class, enabled in (
+        ("grid_active", BinarySensorDeviceClass.POWER, True),
+        ("on_battery", None, True),
+        ("load_enabled", BinarySensorDeviceClass.POWER, True),
+        ("load_off", None, False),
+        ("grid_active_2", BinarySensorDeviceClass.POWER, False),
+        ("on_battery_2", None, False),
+    )
+)
+
+
+def energy_descriptions(scan_interval: float) -> tuple[OffGridEnergySensorEntityDescription, ...]:
+    """The kWh counters; a gap longer than a few polls is never bridged."""
+    counter = partial(EnergyCounter, max_step=MAX_STEP_POLLS * scan_interval)
+
+    def described(
+        key: str, source: Callable[[PowmrData], float | None], exists: Callable[[PowmrData], bool]
+    ) -> OffGridEnergySensorEntityDescription:
+        return OffGridEnergySensorEntityDescription(
+            key=key,
+            translation_key=key,
+            source_fn=source,
+            counter_factory=counter,
+            exists_fn=exists,
+        )
+
+    return (
+        described("pv_energy", lambda data: data.number("pv_power"), partial(_has, "pv_power")),
+        described(
+            "battery_charge_energy",
+            lambda data: data.derived.charge_power,
+            lambda data: data.derived.battery_power is not None,
+        ),
+        described(
+            "battery_discharge_energy",
+            lambda data: data.derived.discharge_power,
+            lambda data: data.derived.battery_power is not None,
+        ),
+        described(
+            "load_energy",
+            lambda data: data.number("output_active_power"),
+            partial(_has, "output_active_power"),
+        ),
+        described(
+            "grid_import_energy",
+            lambda data: data.grid_import_power,
+            lambda data: data.has("grid_power") or data.has("output_active_power"),
+        ),
+    )
+
+
+_NUMBER_CLASSES = {
+    "V": NumberDeviceClass.VOLTAGE,
+    "A": NumberDeviceClass.CURRENT,
+    "min": NumberDeviceClass.DURATION,
+    "d": NumberDeviceClass.DURATION,
+}
+
+
+def _number(setting: Setting, nominal_voltage: float) -> OffGridNumberEntityDescription:
+    minimum, maximum = setting.bounds(nominal_voltage)
+    if setting.allowed_extra:
+        minimum = min(minimum, *setting.allowed_extra)
+    unit = _UNIT_CLASSES[setting.unit][0] if setting.unit in _UNIT_CLASSES else setting.unit
+    mirror = setting.mirror_key or setting.key
+    return OffGridNumberEntityDescription(
+        key=setting.key,
+        translation_key=setting.key,
+        setting_key=setting.key,
+        native_min_value=minimum,
+        native_max_value=maximum,
+        native_step=setting.step,
+        native_unit_of_measurement=unit,
+        device_class=_NUMBER_CLASSES.get(setting.unit or ""),
+        mode=NumberMode.BOX,
+        entity_category=EntityCategory.CONFIG,
+        value_fn=lambda data: data.number(mirror),
+    )
+
+
+def _select(setting: Setting) -> OffGridSelectEntityDescription:
+    assert setting.options is not None
+    mirror = setting.mirror_key
+    return OffGridSelectEntityDescription(
+        key=setting.key,
+        translation_key=setting.key,
+        setting_key=setting.key,
+        options=list(setting.options.values()),
+        entity_category=EntityCategory.CONFIG,
+        current_fn=lambda data: None if mirror is None else data.get(mirror),
+    )
+
+
+def _switch(setting: Setting) -> OffGridSwitchEntityDescription:
+    mirror = setting.mirror_key or setting.key
+    return OffGridSwitchEntityDescription(
+        key=setting.key,
+        translation_key=setting.key,
+        setting_key=setting.key,
+        entity_category=EntityCategory.CONFIG,
+        is_on_fn=lambda data: data.get(mirror),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ControlDescriptions:
+    """The controls of one register map."""
+
+    numbers: tuple[OffGridNumberEntityDescription, ...]
+    selects: tuple[OffGridSelectEntityDescription, ...]
+    switches: tuple[OffGridSwitchEntityDescription, ...]
+
+
+def control_descriptions(
+    register_map: RegisterMap, nominal_voltage: float | None
+) -> ControlDescriptions:
+    """Numbers, selects and switches for every setting of the map.
+
+    Voltage bounds scale with the battery's nominal voltage, read from the
+    unit's rating (24 V when it does not tell).
+    """
+    settings: Iterable[Setting] = register_map.settings
+    numbers, selects, switches = [], [], []
+    for setting in settings:
+        if setting.options is not None:
+            selects.append(_select(setting))
+        elif setting.is_switch:
+            switches.append(_switch(setting))
+        else:
+            numbers.append(_number(setting, nominal_voltage or 24.0))
+    return ControlDescriptions(tuple(numbers), tuple(selects), tuple(switches))

@@ -1,0 +1,155 @@
+"""The runtime of a PowMr entry: the link, its coordinator and its entities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from custom_components.offgrid_power.binary_sensor import OffGridBinarySensor
+from custom_components.offgrid_power.const import DOMAIN
+from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRuntime
+from custom_components.offgrid_power.number import OffGridNumber
+from custom_components.offgrid_power.protocol.powmr import PowmrFamily
+from custom_components.offgrid_power.select import OffGridSelect
+from custom_components.offgrid_power.sensor import sensor_for
+from custom_components.offgrid_power.switch import OffGridSwitch
+
+from .const import CONF_ENABLE_WRITES, CONF_SCAN_INTERVAL, CONF_TRANSPORT, DEFAULT_SCAN_INTERVAL
+from .coordinator import PowmrCoordinator, build_source
+from .descriptions import (
+    BINARY_SENSORS,
+    SENSORS,
+    ControlDescriptions,
+    control_descriptions,
+    energy_descriptions,
+)
+
+READ_PLATFORMS = (Platform.SENSOR, Platform.BINARY_SENSOR)
+CONTROL_PLATFORMS = (Platform.NUMBER, Platform.SELECT, Platform.SWITCH)
+
+MODELS = {
+    PowmrFamily.FAMILY_A: "Family A (WIFI-VM, 2400 baud)",
+    PowmrFamily.SMG_II: "SMG-II",
+}
+
+
+class PowmrRuntime(OffGridRuntime):
+    """Everything a loaded PowMr entry owns."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: OffGridConfigEntry, coordinator: PowmrCoordinator
+    ) -> None:
+        super().__init__(hass, entry)
+        self.coordinator = coordinator
+        self.started_data = dict(entry.data)
+        self.started_options = dict(entry.options)
+        data = coordinator.data
+        self.controls: ControlDescriptions | None = None
+        client = coordinator.client
+        if entry.options.get(CONF_ENABLE_WRITES) and client is not None:
+            assert client.register_map is not None
+            self.controls = control_descriptions(
+                client.register_map, client.battery_nominal_voltage
+            )
+        self.platforms = READ_PLATFORMS + (CONTROL_PLATFORMS if self.controls else ())
+        snapshot = data.snapshot
+        version = snapshot.get("main_cpu_version")
+        rated = snapshot.number("rated_active_power")
+        self.device_info = DeviceInfo(
+            identifiers={(DOMAIN, entry.entry_id)},
+            manufacturer="PowMr",
+            model=MODELS.get(snapshot.family, str(snapshot.family)),
+            model_id=None if rated is None else f"{rated:.0f} W",
+            name=entry.title,
+            sw_version=None if version is None else str(version),
+        )
+
+    def async_add_platform_entities(
+        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """Create the entities of one platform that this unit has."""
+        coordinator, data, device, prefix = (
+            self.coordinator,
+            self.coordinator.data,
+            self.device_info,
+            self.entry.entry_id,
+        )
+        if platform is Platform.SENSOR:
+            writes = self.controls is not None
+            async_add_entities(
+                [
+                    sensor_for(coordinator, description, device, prefix)
+                    for description in SENSORS
+                    if description.exists_fn(data) and not (writes and description.mirrors_setting)
+                ]
+                + [
+                    sensor_for(coordinator, description, device, prefix)
+                    for description in energy_descriptions(coordinator.scan_interval)
+                    if description.exists_fn(data)
+                ]
+            )
+        elif platform is Platform.BINARY_SENSOR:
+            async_add_entities(
+                OffGridBinarySensor(coordinator, description, device, prefix)
+                for description in BINARY_SENSORS
+                if description.exists_fn(data)
+            )
+        elif self.controls is not None and platform is Platform.NUMBER:
+            async_add_entities(
+                OffGridNumber(coordinator, description, device, prefix)
+                for description in self.controls.numbers
+            )
+        elif self.controls is not None and platform is Platform.SELECT:
+            async_add_entities(
+                OffGridSelect(coordinator, description, device, prefix)
+                for description in self.controls.selects
+            )
+        elif self.controls is not None and platform is Platform.SWITCH:
+            async_add_entities(
+                OffGridSwitch(coordinator, description, device, prefix)
+                for description in self.controls.switches
+            )
+
+    async def async_shutdown(self) -> None:
+        """Stop polling and close the link."""
+        await self.coordinator.async_shutdown()
+        await self.coordinator.source.close()
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Blocks as received and decoded, read plan, counters and ratings."""
+        return {"writes_enabled": self.controls is not None, **self.coordinator.diagnostics()}
+
+
+async def _async_reload_on_change(hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
+    # Options or (after a reconfigure) connection changed: start over with them.
+    runtime = entry.runtime_data
+    if isinstance(runtime, PowmrRuntime) and (
+        dict(entry.data) != runtime.started_data or dict(entry.options) != runtime.started_options
+    ):
+        hass.config_entries.async_schedule_reload(entry.entry_id)
+
+
+async def async_create_runtime(hass: HomeAssistant, entry: OffGridConfigEntry) -> OffGridRuntime:
+    """Connect, read the first snapshot and describe the entities."""
+    if CONF_TRANSPORT not in entry.data:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_entry_data",
+            translation_placeholders={"detail": CONF_TRANSPORT},
+        )
+    source = build_source(hass, entry.data, entry.options)
+    scan_interval = float(entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL))
+    coordinator = PowmrCoordinator(hass, entry, source, scan_interval)
+    try:
+        await coordinator.async_config_entry_first_refresh()
+    except BaseException:
+        await source.close()
+        raise
+    runtime = PowmrRuntime(hass, entry, coordinator)
+    entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
+    return runtime

@@ -1,0 +1,1 @@
+"""PowMr in Home Assistant, against the simulator over real loopback sockets."""

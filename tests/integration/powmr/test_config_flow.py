@@ -1,0 +1,218 @@
+"""The PowMr branch of the config flow, probing the simulator."""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+import pytest
+
+from custom_components.offgrid_power.const import DOMAIN
+from simulators.powmr import PowmrSimulator
+
+from .conftest import load, make_entry, modbus_tcp_data
+
+
+async def _start(hass: HomeAssistant, transport: str) -> dict[str, Any]:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "powmr"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "powmr"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"transport": transport}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "powmr_connection"
+    return result
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+@pytest.mark.parametrize("transport", ["modbus_tcp", "rtu_over_tcp"])
+async def test_probe_detects_family_a(
+    hass: HomeAssistant, simulator: PowmrSimulator, transport: str
+) -> None:
+    port = simulator.modbus_tcp_port if transport == "modbus_tcp" else simulator.rtu_tcp_port
+    result = await _start(hass, transport)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"host": "127.0.0.1", "port": port, "protocol": "auto"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == f"PowMr 127.0.0.1:{port}"
+    assert result["data"] == {
+        "family": "powmr",
+        "transport": transport,
+        "host": "127.0.0.1",
+        "port": port,
+        "protocol": "auto",
+        "detected_protocol": "family_a",
+    }
+    assert result["result"].unique_id == f"tcp:127.0.0.1:{port}"
+    await hass.async_block_till_done()
+    assert result["result"].state is ConfigEntryState.LOADED
+
+
+async def test_dongle_probe(hass: HomeAssistant, simulator: PowmrSimulator) -> None:
+    result = await _start(hass, "dongle_http")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"host": "127.0.0.1", "port": simulator.http_port}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == f"http:127.0.0.1:{simulator.http_port}"
+    await hass.async_block_till_done()
+
+
+async def test_no_reply_then_fixed(hass: HomeAssistant, simulator: PowmrSimulator) -> None:
+    result = await _start(hass, "modbus_tcp")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"host": "127.0.0.1", "port": _free_port(), "protocol": "family_a"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"host": "127.0.0.1", "port": simulator.modbus_tcp_port, "protocol": "family_a"},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+
+
+async def test_unexpected_error_is_unknown(hass: HomeAssistant) -> None:
+    result = await _start(hass, "modbus_tcp")
+    with patch(
+        "custom_components.offgrid_power.powmr.config_flow.async_probe", side_effect=ValueError
+    ):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"host": "127.0.0.1", "port": 502, "protocol": "auto"}
+        )
+    assert result["errors"] == {"base": "unknown"}
+
+
+async def test_duplicate_aborts_before_probing(hass: HomeAssistant) -> None:
+    make_entry(hass, {**modbus_tcp_data_for_port(1502)})
+    result = await _start(hass, "rtu_over_tcp")
+    with patch("custom_components.offgrid_power.powmr.config_flow.async_probe") as probe:
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"host": "127.0.0.1 ", "port": 1502, "protocol": "auto"}
+        )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    probe.assert_not_called()
+
+
+def modbus_tcp_data_for_port(port: int) -> dict[str, Any]:
+    return {
+        "family": "powmr",
+        "transport": "modbus_tcp",
+        "host": "127.0.0.1",
+        "port": port,
+        "detected_protocol": "family_a",
+    }
+
+
+async def test_reconfigure_moves_the_link(hass: HomeAssistant, simulator: PowmrSimulator) -> None:
+    entry = make_entry(hass, modbus_tcp_data_for_port(_free_port()))
+    await load(hass, entry)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "powmr_reconfigure"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"host": "127.0.0.1", "port": _free_port(), "protocol": "auto"}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"host": "127.0.0.1", "port": simulator.modbus_tcp_port, "protocol": "auto"},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.unique_id == f"tcp:127.0.0.1:{simulator.modbus_tcp_port}"
+    assert entry.data["port"] == simulator.modbus_tcp_port
+
+
+async def test_reconfigure_onto_another_entry_aborts(
+    hass: HomeAssistant, simulator: PowmrSimulator
+) -> None:
+    other = modbus_tcp_data(simulator)
+    from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+    MockConfigEntry(
+        domain=DOMAIN, data=other, unique_id=f"tcp:127.0.0.1:{other['port']}"
+    ).add_to_hass(hass)
+    entry = make_entry(hass, modbus_tcp_data_for_port(_free_port()))
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"host": "127.0.0.1", "port": other["port"], "protocol": "auto"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_options(hass: HomeAssistant, simulator: PowmrSimulator) -> None:
+    entry = make_entry(hass, modbus_tcp_data(simulator))
+    await load(hass, entry)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "powmr_options"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "scan_interval": 10,
+            "charger_priority_variant": "1",
+            "battery_capacity_wh": 5120,
+            "soc_empty_voltage": 28.0,
+            "soc_full_voltage": 24.0,
+            "enable_writes": True,
+        },
+    )
+    assert result["errors"] == {"base": "invalid_soc_window"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "scan_interval": 15,
+            "charger_priority_variant": "2",
+            "battery_capacity_wh": 5120,
+            "enable_writes": True,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options["enable_writes"] is True
+    assert entry.state is ConfigEntryState.LOADED
+    # The reload brought the controls.
+    assert hass.states.async_entity_ids("number")
+    assert hass.states.async_entity_ids("select")
+
+
+def test_selectors_have_texts() -> None:
+    import json
+    from pathlib import Path
+
+    from custom_components.offgrid_power.powmr.config_flow import SELECTORS
+
+    texts = json.loads(
+        (
+            Path(__file__).parents[3] / "custom_components/offgrid_power/translations/en.json"
+        ).read_text()
+    )["selector"]
+    assert set(SELECTORS) <= set(texts)
+    assert set(texts["powmr_transport"]["options"]) == {
+        "serial",
+        "rtu_over_tcp",
+        "rtu_over_udp",
+        "modbus_tcp",
+        "dongle_http",
+    }

@@ -1,0 +1,207 @@
+"""PowMr entities, polling, energy and diagnostics against the simulator."""
+
+from __future__ import annotations
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import mock_restore_cache_with_extra_data
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.offgrid_power.const import DOMAIN
+from simulators.powmr import Fault, PowmrSimulator
+
+from .conftest import (
+    ENTRY_ID,
+    coordinator,
+    entity_id,
+    load,
+    make_entry,
+    modbus_tcp_data,
+    poll,
+    refresh,
+    short_timeouts,
+)
+
+
+def _number(hass: HomeAssistant, platform: str, key: str) -> float:
+    return float(hass.states.get(entity_id(hass, platform, key)).state)
+
+
+async def test_states_over_modbus_tcp(hass: HomeAssistant, simulator: PowmrSimulator) -> None:
+    entry = make_entry(hass, modbus_tcp_data(simulator))
+    await load(hass, entry)
+    assert entry.state is ConfigEntryState.LOADED
+    model = simulator.model
+    assert _number(hass, "sensor", "pv_voltage") > 0
+    assert _number(hass, "sensor", "battery_voltage") == pytest.approx(
+        model.battery_voltage, abs=0.2
+    )
+    assert _number(hass, "sensor", "output_active_power") >= 0
+    assert hass.states.get(entity_id(hass, "sensor", "operating_mode")).state in {
+        "line",
+        "battery",
+    }
+    assert hass.states.get(entity_id(hass, "sensor", "output_source_priority")).state == "sbu"
+    assert _number(hass, "sensor", "bulk_charge_voltage") == 28.4
+    grid = hass.states.get(entity_id(hass, "binary_sensor", "grid_active")).state
+    battery = hass.states.get(entity_id(hass, "binary_sensor", "on_battery")).state
+    assert {grid, battery} == {"on", "off"}
+    # Ratings are diagnostics, off by default; no controls without writes.
+    registry = er.async_get(hass)
+    rated = registry.async_get(entity_id(hass, "sensor", "rated_active_power"))
+    assert rated is not None
+    assert rated.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert not hass.states.async_entity_ids("number")
+    device = next(iter(er.async_entries_for_config_entry(registry, ENTRY_ID))).device_id
+    assert device is not None
+
+
+async def test_rtu_over_tcp(hass: HomeAssistant, simulator: PowmrSimulator) -> None:
+    data = modbus_tcp_data(simulator, transport="rtu_over_tcp", port=simulator.rtu_tcp_port)
+    entry = make_entry(hass, data)
+    await load(hass, entry)
+    assert entry.state is ConfigEntryState.LOADED
+    assert _number(hass, "sensor", "grid_voltage") > 200
+
+
+async def test_dongle_has_no_controls(hass: HomeAssistant, simulator: PowmrSimulator) -> None:
+    data = {
+        "family": "powmr",
+        "transport": "dongle_http",
+        "host": "127.0.0.1",
+        "port": simulator.http_port,
+    }
+    entry = make_entry(hass, data, {"enable_writes": True})
+    await load(hass, entry)
+    assert entry.state is ConfigEntryState.LOADED
+    assert _number(hass, "sensor", "battery_voltage") > 20
+    assert not hass.states.async_entity_ids("number")
+    # The dongle carries no settings, so there are no setting sensors either.
+    registry = er.async_get(hass)
+    assert registry.async_get_entity_id("sensor", DOMAIN, f"{ENTRY_ID}_bulk_charge_voltage") is None
+
+
+async def test_unavailable_after_failure_and_back(
+    hass: HomeAssistant, simulator: PowmrSimulator
+) -> None:
+    # Real time here: a dropped answer must time out.
+    entry = make_entry(hass, modbus_tcp_data(simulator))
+    await load(hass, entry)
+    await short_timeouts(entry)
+    pv = entity_id(hass, "sensor", "pv_voltage")
+    simulator.unit.faults.set(Fault.DROP)
+    await refresh(hass, entry)
+    assert hass.states.get(pv).state == STATE_UNAVAILABLE
+    assert coordinator(entry).counters.failed_polls == 1
+    simulator.unit.faults.clear()
+    await refresh(hass, entry)
+    assert hass.states.get(pv).state != STATE_UNAVAILABLE
+    assert _number(hass, "sensor", "failed_polls") == 1
+
+
+async def test_unreachable_unit_retries_setup(hass: HomeAssistant) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    entry = make_entry(
+        hass,
+        {
+            "family": "powmr",
+            "transport": "modbus_tcp",
+            "host": "127.0.0.1",
+            "port": port,
+            "detected_protocol": "family_a",
+        },
+    )
+    await load(hass, entry)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_energy_counts_and_skips_gaps(hass: HomeAssistant, simulator: PowmrSimulator) -> None:
+    entry = make_entry(hass, modbus_tcp_data(simulator))
+    await load(hass, entry)
+    await short_timeouts(entry)
+    load_energy = entity_id(hass, "sensor", "load_energy")
+    assert float(hass.states.get(load_energy).state) == 0
+    await refresh(hass, entry)
+    first = float(hass.states.get(load_energy).state)
+    assert first > 0
+    # A failed poll breaks the chain; the next good poll only starts a new one.
+    simulator.unit.faults.set(Fault.DROP)
+    await refresh(hass, entry)
+    assert hass.states.get(load_energy).state == STATE_UNAVAILABLE
+    simulator.unit.faults.clear()
+    await refresh(hass, entry)
+    assert float(hass.states.get(load_energy).state) == pytest.approx(first)
+    await refresh(hass, entry)
+    assert float(hass.states.get(load_energy).state) > first
+    for key in ("pv_energy", "battery_charge_energy", "battery_discharge_energy"):
+        assert float(hass.states.get(entity_id(hass, "sensor", key)).state) >= 0
+
+
+async def test_energy_restored_after_restart(
+    hass: HomeAssistant, simulator: PowmrSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    object_id = "powmr_test_load_energy"
+    er.async_get(hass).async_get_or_create(
+        "sensor", DOMAIN, f"{ENTRY_ID}_load_energy", suggested_object_id=object_id
+    )
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State(f"sensor.{object_id}", "42.0"),
+                {
+                    "native_value": 42.0,
+                    "native_unit_of_measurement": "kWh",
+                    "counter": {"total_kwh": 42.0},
+                },
+            )
+        ],
+    )
+    entry = make_entry(hass, modbus_tcp_data(simulator))
+    await load(hass, entry)
+    assert float(hass.states.get(f"sensor.{object_id}").state) == 42.0
+    await poll(hass, freezer)
+    assert float(hass.states.get(f"sensor.{object_id}").state) > 42.0
+
+
+async def test_diagnostics(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, simulator: PowmrSimulator
+) -> None:
+    entry = make_entry(hass, modbus_tcp_data(simulator))
+    await load(hass, entry)
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    assert diagnostics["entry"]["data"]["host"] == "**REDACTED**"
+    assert diagnostics["entry"]["unique_id"] == "**REDACTED**"
+    runtime = diagnostics["runtime"]
+    assert runtime["protocol"] == "family_a"
+    assert runtime["link"]["read_plan"]["accepted"] == "dongle"
+    assert set(runtime["blocks"]) == {"4501x45", "4546x16"}
+    block = runtime["blocks"]["4546x16"]
+    assert block["decoded"]["bulk_charge_voltage"] == 28.4
+    assert block["wire"].split()[0] == "1c01"
+    assert block["logical"].split()[0] == "011c"
+    assert runtime["ratings"]["rated_battery_voltage"] == 24.0
+    assert runtime["counters"]["failed_polls"] == 0
+    assert "127.0.0.1" not in str(diagnostics)
+
+
+async def test_unknown_enum_code_is_unknown(
+    hass: HomeAssistant, simulator: PowmrSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    entry = make_entry(hass, modbus_tcp_data(simulator))
+    await load(hass, entry)
+    simulator.model.settings[5018] = 7
+    await poll(hass, freezer)
+    state = hass.states.get(entity_id(hass, "sensor", "output_source_priority")).state
+    assert state == STATE_UNKNOWN
