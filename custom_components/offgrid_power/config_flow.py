@@ -9,7 +9,6 @@ from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResu
 from homeassistant.core import callback
 
 from .const import CONF_FAMILY, DOMAIN, Family
-from .families import RUNTIME_FACTORIES
 from .masterbus.config_flow import MasterbusConfigFlowMixin, MasterbusOptionsFlow
 from .powmr.config_flow import PowmrConfigFlowMixin, PowmrOptionsFlow
 from .victron.config_flow import VictronConfigFlowMixin
@@ -69,10 +68,3 @@ class OffGridConfigFlow(
             return self.async_abort(reason=f"{source}_unsupported")
         result: ConfigFlowResult = await step(user_input)
         return result
-
-    def _async_family_unavailable(self, family: Family) -> ConfigFlowResult:
-        # A family's steps replace this as soon as its runtime exists.
-        assert family not in RUNTIME_FACTORIES
-        return self.async_abort(
-            reason="family_unavailable", description_placeholders={"family": family.value}
-        )
