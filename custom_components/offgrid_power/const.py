@@ -9,6 +9,11 @@ LOGGER = logging.getLogger(__package__)
 
 CONF_FAMILY: Final = "family"
 
+# Options every polled family (PowMr, MasterBus) offers under the same names.
+CONF_SCAN_INTERVAL: Final = "scan_interval"
+CONF_ENABLE_WRITES: Final = "enable_writes"
+DEFAULT_SCAN_INTERVAL: Final = 10
+
 
 class Family(StrEnum):
     """The device families, one config entry type each."""

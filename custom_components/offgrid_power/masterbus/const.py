@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Final
 
+from custom_components.offgrid_power.const import (
+    CONF_ENABLE_WRITES as CONF_ENABLE_WRITES,
+    CONF_SCAN_INTERVAL as CONF_SCAN_INTERVAL,
+    DEFAULT_SCAN_INTERVAL as DEFAULT_SCAN_INTERVAL,
+)
 from custom_components.offgrid_power.protocol.masterbus import SessionConfig
 
 CONF_INTERFACE: Final = "interface"
@@ -11,12 +16,9 @@ CONF_CHANNEL: Final = "channel"
 CONF_BITRATE: Final = "bitrate"
 CONF_LISTEN: Final = "listen"
 CONF_FIELDS: Final = "fields"
-CONF_SCAN_INTERVAL: Final = "scan_interval"
-CONF_ENABLE_WRITES: Final = "enable_writes"
 CONF_LISTEN_ONLY: Final = "listen_only"
 
 DEFAULT_BITRATE: Final = 250_000
-DEFAULT_SCAN_INTERVAL: Final = 10
 MIN_SCAN_INTERVAL: Final = 2
 MAX_SCAN_INTERVAL: Final = 3600
 DEFAULT_BRIDGE_LISTEN: Final = "0.0.0.0:47811"

@@ -5,20 +5,23 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final
 
+from custom_components.offgrid_power.const import (
+    CONF_ENABLE_WRITES as CONF_ENABLE_WRITES,
+    CONF_SCAN_INTERVAL as CONF_SCAN_INTERVAL,
+    DEFAULT_SCAN_INTERVAL as DEFAULT_SCAN_INTERVAL,
+)
+
 CONF_TRANSPORT: Final = "transport"
 CONF_PROTOCOL: Final = "protocol"
 CONF_DETECTED_PROTOCOL: Final = "detected_protocol"
 CONF_UNIT_ID: Final = "unit_id"
 CONF_BAUDRATE: Final = "baudrate"
 
-CONF_SCAN_INTERVAL: Final = "scan_interval"
 CONF_CHARGER_PRIORITY_VARIANT: Final = "charger_priority_variant"
 CONF_BATTERY_CAPACITY: Final = "battery_capacity_wh"
 CONF_SOC_EMPTY_VOLTAGE: Final = "soc_empty_voltage"
 CONF_SOC_FULL_VOLTAGE: Final = "soc_full_voltage"
-CONF_ENABLE_WRITES: Final = "enable_writes"
 
-DEFAULT_SCAN_INTERVAL: Final = 10
 MIN_SCAN_INTERVAL: Final = 5
 MAX_SCAN_INTERVAL: Final = 300
 DEFAULT_CHARGER_PRIORITY_VARIANT: Final = "1"
