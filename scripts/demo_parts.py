@@ -1,0 +1,33 @@
+"""What each family contributes to `make demo`: peers to start and config flows to run.
+
+The demo drives the config flows through Home Assistant's REST API, exactly as
+the browser would, so a part describes a flow as the list of user inputs for
+its form steps. Progress steps (waiting for an advertisement, bus discovery)
+are polled until they finish.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FlowInputs = list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoPart:
+    """One family's share of the demo."""
+
+    title: str
+    # Starts the simulated peers; the stack stops them when the demo ends.
+    start: Callable[[AsyncExitStack], Awaitable[None]]
+    # Called after start: the inputs of each config flow, starting with the
+    # menu choice, e.g. [{"next_step_id": "powmr"}, {...transport...}, ...].
+    flows: Callable[[], list[FlowInputs]]
+    # Extra configuration.yaml text, e.g. for a demo-only helper component.
+    configuration_yaml: str = ""
+    # Demo-only custom components to link into the configuration: name -> folder.
+    custom_components: dict[str, Path] = field(default_factory=dict)
