@@ -1,6 +1,9 @@
 """`make demo`: a real Home Assistant 2025.4.4 on http://127.0.0.1:8123 with Off-Grid Power.
 
-The configuration lives in build/demo/ and is reused on the next run. Home
+Each family's simulated peers start first (see scripts/demo_families/), then
+Home Assistant, then the config flows that add them, driven through the REST
+API as a browser would. The configuration lives in build/demo/ and is reused on
+the next run, where the flows find their entries already configured. Home
 Assistant is onboarded through its own onboarding API, and the trusted-networks
 auth provider lets a browser on this machine in without a password. That is a
 demo-only setting: never use it on a Home Assistant that other people can reach.
@@ -20,11 +23,14 @@ from typing import Any, TypeVar
 
 import aiohttp
 
+from .demo_api import DemoApi
+from .demo_families import load_parts
+from .demo_parts import HA_PORT, HOST, DemoPart
+
 ROOT = Path(__file__).resolve().parent.parent
 # The end-to-end test runs the demo on a port and in a folder of its own.
 CONFIG = Path(os.environ.get("OFFGRID_DEMO_CONFIG", ROOT / "build" / "demo" / "config"))
-HOST, PORT = "127.0.0.1", int(os.environ.get("OFFGRID_DEMO_PORT", "8123"))
-URL = f"http://{HOST}:{PORT}"
+URL = f"http://{HOST}:{HA_PORT}"
 CLIENT_ID = f"{URL}/"
 
 T = TypeVar("T")
@@ -51,7 +57,7 @@ homeassistant:
 
 http:
   server_host: {HOST}
-  server_port: {PORT}
+  server_port: {HA_PORT}
 
 config:
 diagnostics:
@@ -72,15 +78,30 @@ logger:
 """
 
 
-def prepare_config() -> None:
-    """Write the configuration and link the integration into it."""
+def prepare_config(parts: list[DemoPart]) -> None:
+    """Write the configuration and link the integration (and demo helpers) into it."""
     CONFIG.mkdir(parents=True, exist_ok=True)
-    (CONFIG / "configuration.yaml").write_text(CONFIGURATION_YAML)
+    (CONFIG / "configuration.yaml").write_text(
+        CONFIGURATION_YAML + "".join(part.configuration_yaml for part in parts)
+    )
     components = CONFIG / "custom_components"
     components.mkdir(exist_ok=True)
-    link = components / "offgrid_power"
-    if not link.is_symlink():
-        link.symlink_to(ROOT / "custom_components" / "offgrid_power", target_is_directory=True)
+    links = {"offgrid_power": ROOT / "custom_components" / "offgrid_power"}
+    for part in parts:
+        links.update(part.custom_components)
+    for name, folder in links.items():
+        link = components / name
+        if not link.is_symlink():
+            link.symlink_to(folder, target_is_directory=True)
+
+
+async def add_devices(session: aiohttp.ClientSession, parts: list[DemoPart]) -> None:
+    """Run every part's config flows; on later runs they find their entries in place."""
+    api = DemoApi(session, URL)
+    await api.login()
+    for part in parts:
+        for inputs in part.flows():
+            print(f"  {part.title}: {await api.run_flow(inputs)}")
 
 
 async def wait_until_up(session: aiohttp.ClientSession, hass: asyncio.subprocess.Process) -> bool:
@@ -174,7 +195,8 @@ async def until_stopped(stop: asyncio.Event, work: Awaitable[T]) -> T | None:
 
 async def run() -> int:
     """Start Home Assistant (and the simulators), then wait for Ctrl-C."""
-    prepare_config()
+    parts = load_parts()
+    prepare_config(parts)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -191,9 +213,15 @@ async def run() -> int:
             finish_onboarding()
 
         async with AsyncExitStack() as stack:
+            for part in parts:
+                print(f"Starting the simulated {part.title}")
+                await part.start(stack)
             hass = await start_hass(stack)
             print(f"Starting Home Assistant 2025.4.4 at {URL}")
             if await until_stopped(stop, wait_until_up(session, hass)) is None:
+                return 0
+            print("Adding the simulated devices")
+            if await until_stopped(stop, add_devices(session, parts)) is None:
                 return 0
             print(f"\nReady: open {URL} in a browser on this machine. Ctrl-C stops everything.")
             await until_stopped(stop, hass.wait())

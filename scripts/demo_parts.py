@@ -11,10 +11,23 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
+import os
 from pathlib import Path
 from typing import Any
 
 FlowInputs = list[dict[str, Any]]
+
+HOST = "127.0.0.1"
+HA_PORT = int(os.environ.get("OFFGRID_DEMO_PORT", "8123"))
+
+
+def peer_port(offset: int) -> int:
+    """A fixed port per simulated peer, so entries made by an earlier run still reach it.
+
+    Offsets from the HA port keep a second demo (the end-to-end test runs one
+    on a free port) from colliding with the first.
+    """
+    return HA_PORT + offset
 
 
 @dataclass(frozen=True, slots=True)
