@@ -52,7 +52,7 @@ test-ha2026: $(VENV_NEW)/.installed $(VENV_ESP)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy custom_components/offgrid_power simulators benchmarks
+	$(VENV)/bin/mypy custom_components/offgrid_power simulators benchmarks scripts
 
 demo: $(VENV)/.installed
 	$(VENV)/bin/python -m scripts.demo

@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 import signal
 import sys
-from typing import Any, TypeVar
+from typing import Any
 
 import aiohttp
 
@@ -33,7 +33,6 @@ CONFIG = Path(os.environ.get("OFFGRID_DEMO_CONFIG", ROOT / "build" / "demo" / "c
 URL = f"http://{HOST}:{HA_PORT}"
 CLIENT_ID = f"{URL}/"
 
-T = TypeVar("T")
 
 CONFIGURATION_YAML = f"""\
 # Written by `make demo`. DEMO ONLY: trusted_networks lets anyone on this
@@ -104,7 +103,7 @@ async def add_devices(session: aiohttp.ClientSession, parts: list[DemoPart]) -> 
             print(f"  {part.title}: {await api.run_flow(inputs)}")
 
 
-async def wait_until_up(session: aiohttp.ClientSession, hass: asyncio.subprocess.Process) -> bool:
+async def wait_until_up(session: aiohttp.ClientSession, hass: asyncio.subprocess.Process) -> None:
     """Wait until the HTTP server answers, or fail if Home Assistant exits."""
     for _ in range(600):
         if hass.returncode is not None:
@@ -112,7 +111,7 @@ async def wait_until_up(session: aiohttp.ClientSession, hass: asyncio.subprocess
         with suppress(aiohttp.ClientError):
             async with session.get(f"{URL}/manifest.json") as response:
                 if response.status == 200:
-                    return True
+                    return
         await asyncio.sleep(0.5)
     raise SystemExit("Home Assistant did not start within 5 minutes")
 
@@ -181,16 +180,17 @@ async def start_hass(stack: AsyncExitStack) -> asyncio.subprocess.Process:
     return hass
 
 
-async def until_stopped(stop: asyncio.Event, work: Awaitable[T]) -> T | None:
-    """Run ``work`` unless Ctrl-C comes first; None when it did."""
+async def until_stopped(stop: asyncio.Event, work: Awaitable[object]) -> bool:
+    """Run ``work`` unless Ctrl-C comes first; whether it finished."""
     task = asyncio.ensure_future(work)
     stopped = asyncio.create_task(stop.wait())
     await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
     stopped.cancel()
     if not task.done():
         task.cancel()
-        return None
-    return task.result()
+        return False
+    task.result()
+    return True
 
 
 async def run() -> int:
@@ -207,7 +207,7 @@ async def run() -> int:
             print("First run: onboarding the demo instance (user 'demo')")
             async with AsyncExitStack() as stack:
                 hass = await start_hass(stack)
-                if await until_stopped(stop, wait_until_up(session, hass)) is None:
+                if not await until_stopped(stop, wait_until_up(session, hass)):
                     return 0
                 await create_owner(session)
             finish_onboarding()
@@ -218,10 +218,10 @@ async def run() -> int:
                 await part.start(stack)
             hass = await start_hass(stack)
             print(f"Starting Home Assistant 2025.4.4 at {URL}")
-            if await until_stopped(stop, wait_until_up(session, hass)) is None:
+            if not await until_stopped(stop, wait_until_up(session, hass)):
                 return 0
             print("Adding the simulated devices")
-            if await until_stopped(stop, add_devices(session, parts)) is None:
+            if not await until_stopped(stop, add_devices(session, parts)):
                 return 0
             print(f"\nReady: open {URL} in a browser on this machine. Ctrl-C stops everything.")
             await until_stopped(stop, hass.wait())
@@ -244,4 +244,6 @@ async def stop_process(process: asyncio.subprocess.Process, grace: float = 30) -
 
 
 if __name__ == "__main__":
+    # Progress lines must reach a pipe (the end-to-end test reads them) at once.
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     sys.exit(asyncio.run(run()))

@@ -67,7 +67,7 @@ class DemoApi:
         if step["type"] == "create_entry":
             return str(step["title"])
         if step["type"] == "abort" and step["reason"] in ALREADY_DONE:
-            return step["reason"]
+            return str(step["reason"])
         raise RuntimeError(f"config flow did not finish: {step}")
 
     async def states(self) -> list[dict[str, Any]]:
@@ -76,6 +76,19 @@ class DemoApi:
             response.raise_for_status()
             states: list[dict[str, Any]] = await response.json()
         return states
+
+    async def entity_registry(self) -> list[dict[str, Any]]:
+        """The entity registry, over the websocket API (REST has no equivalent)."""
+        async with self._session.ws_connect(f"{self._url}/api/websocket") as socket:
+            await socket.receive_json()  # auth_required
+            token = self._headers["Authorization"].removeprefix("Bearer ")
+            await socket.send_json({"type": "auth", "access_token": token})
+            if (await socket.receive_json())["type"] != "auth_ok":
+                raise RuntimeError("websocket authentication failed")
+            await socket.send_json({"id": 1, "type": "config/entity_registry/list"})
+            reply = await socket.receive_json()
+        entries: list[dict[str, Any]] = reply["result"]
+        return entries
 
     async def _settle(self, step: dict[str, Any]) -> dict[str, Any]:
         """Wait out progress steps by re-reading the flow, as the frontend does."""

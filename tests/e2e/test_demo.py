@@ -1,4 +1,4 @@
-"""`make demo` end to end: a real HA starts, logs a loopback browser in, and stops cleanly."""
+"""`make demo` end to end: a real HA starts, shows every simulated device live, and stops cleanly."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ import sys
 import aiohttp
 from homeassistant.const import __version__ as HA_VERSION
 import pytest
+
+from scripts.demo_api import DemoApi
+from scripts.demo_families import load_parts
 
 ROOT = Path(__file__).parent.parent.parent
 
@@ -32,25 +35,23 @@ async def _read_until(stream: asyncio.StreamReader, marker: str, seen: list[str]
     raise AssertionError("demo ended before: " + marker + "\n" + "".join(seen))
 
 
-async def _login(session: aiohttp.ClientSession, url: str) -> str:
-    """Log in as a browser on loopback would: the trusted network needs no password."""
-    client_id = f"{url}/"
-    async with session.post(
-        f"{url}/auth/login_flow",
-        json={
-            "client_id": client_id,
-            "handler": ["trusted_networks", None],
-            "redirect_uri": client_id,
-        },
-    ) as response:
-        flow = await response.json()
-    assert flow["type"] == "create_entry", flow
-    async with session.post(
-        f"{url}/auth/token",
-        data={"grant_type": "authorization_code", "code": flow["result"], "client_id": client_id},
-    ) as response:
-        token: str = (await response.json())["access_token"]
-    return token
+async def _live_values(api: DemoApi) -> dict[str, dict[str, str]]:
+    """Numeric sensor states of the integration, by config entry and entity id."""
+    entry_of = {
+        entity["entity_id"]: entity["config_entry_id"]
+        for entity in await api.entity_registry()
+        if entity["platform"] == "offgrid_power"
+    }
+    values: dict[str, dict[str, str]] = {}
+    for state in await api.states():
+        entry = entry_of.get(state["entity_id"])
+        if entry is not None and state["entity_id"].startswith("sensor."):
+            try:
+                float(state["state"])
+            except ValueError:
+                continue
+            values.setdefault(entry, {})[state["entity_id"]] = state["state"]
+    return values
 
 
 def _processes_mentioning(text: str) -> list[str]:
@@ -85,15 +86,23 @@ async def test_demo_serves_the_integration_and_stops_on_ctrl_c(tmp_path: Path) -
         assert demo.stdout is not None
         await asyncio.wait_for(_read_until(demo.stdout, "Ready:", seen), 240)
         async with aiohttp.ClientSession() as session:
-            token = await _login(session, url)
-            async with session.post(
-                f"{url}/api/config/config_entries/flow",
-                json={"handler": "offgrid_power"},
-                headers={"Authorization": f"Bearer {token}"},
-            ) as response:
-                flow = await response.json()
-        assert flow["type"] == "menu"
-        assert flow["menu_options"] == ["powmr", "victron", "masterbus"]
+            api = DemoApi(session, url)
+            await api.login()
+            flow = await api.start_flow()
+            assert flow["type"] == "menu"
+            assert flow["menu_options"] == ["powmr", "victron", "masterbus"]
+
+            # Every family's devices report numbers, and the numbers move.
+            first = await _live_values(api)
+            assert len(first) >= sum(len(part.flows()) for part in load_parts()), seen
+            changed: set[str] = set()
+            for _ in range(60):
+                await asyncio.sleep(1)
+                now = await _live_values(api)
+                changed |= {entry for entry, values in now.items() if values != first.get(entry)}
+                if changed == set(first):
+                    break
+            assert changed == set(first), first
 
         demo.send_signal(signal.SIGINT)
         await asyncio.wait_for(demo.wait(), 60)
