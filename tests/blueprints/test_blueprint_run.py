@@ -90,6 +90,8 @@ LOW_BATTERY = {
     "rearm_level": 30,
     "low_duration": {"minutes": 2},
 }
+BATTERY_FULL = {"soc_sensor": SOC, "memory": MEMORY}
+LOW, FULL = "low_battery_alert.yaml", "battery_full.yaml"
 
 
 async def test_low_battery_alert_hysteresis(
@@ -103,9 +105,7 @@ async def test_low_battery_alert_hysteresis(
     """One alert per discharge: hovering at the threshold does not chatter."""
     await _setup_memory(hass)
     await _set(hass, SOC, "50", SOC_ATTRS)
-    await setup_blueprint(
-        "low_battery_alert.yaml", LOW_BATTERY | {"persistent": True, "notify_recovery": True}
-    )
+    await setup_blueprint(LOW, LOW_BATTERY | {"persistent": True, "notify_recovery": True})
 
     # Below the level, but not for long enough: nothing.
     await _set(hass, SOC, "19", SOC_ATTRS)
@@ -153,7 +153,7 @@ async def test_low_battery_hysteresis_survives_stopped_runs(
     """A restart stops every run; the alert is still remembered and not repeated."""
     await _setup_memory(hass)
     await _set(hass, SOC, "50", SOC_ATTRS)
-    automation = await setup_blueprint("low_battery_alert.yaml", LOW_BATTERY)
+    automation = await setup_blueprint(LOW, LOW_BATTERY)
     await _set(hass, SOC, "19", SOC_ATTRS)
     await _advance(hass, freezer, minutes=3)
     assert len(notify_calls) == 1
@@ -169,50 +169,6 @@ async def test_low_battery_hysteresis_survives_stopped_runs(
     await _set(hass, SOC, "18", SOC_ATTRS)
     await _advance(hass, freezer, minutes=3)
     assert len(notify_calls) == 2
-    assert_no_warnings(caplog)
-
-
-@pytest.mark.parametrize(
-    ("memory_before", "soc_at_start", "alerts_at_start", "memory_after", "dip_alerts"),
-    [
-        # Alerted before the restart and still low: no repeat, still waiting for the re-arm.
-        ("on", "15", 0, "on", 0),
-        ("on", "25", 0, "on", 0),
-        # Charged while Home Assistant was down: re-armed at startup.
-        ("on", "80", 0, "off", 1),
-        # Went low while Home Assistant was down: the alert comes at startup.
-        ("off", "10", 1, "on", 0),
-        # Armed before the restart: still armed.
-        ("off", "25", 0, "off", 1),
-        # The sensor is not there yet: nothing is decided until it reports.
-        ("on", "unavailable", 0, "on", 0),
-    ],
-)
-async def test_low_battery_after_restart(
-    hass: HomeAssistant,
-    setup_blueprint: SetupBlueprint,
-    notify_calls: list[ServiceCall],
-    freezer: FrozenDateTimeFactory,
-    caplog: pytest.LogCaptureFixture,
-    memory_before: str,
-    soc_at_start: str,
-    alerts_at_start: int,
-    memory_after: str,
-    dip_alerts: int,
-) -> None:
-    """A real startup: the helper is restored, and the automation catches up once."""
-    hass.set_state(CoreState.not_running)
-    await _setup_memory(hass, restored=memory_before)
-    await _set(hass, SOC, soc_at_start, SOC_ATTRS)
-    await setup_blueprint("low_battery_alert.yaml", LOW_BATTERY)
-    await _start_home_assistant(hass)
-    assert len(notify_calls) == alerts_at_start
-    assert hass.states.get(MEMORY).state == memory_after
-
-    # A dip below the alert level without a re-arm in between alerts only if armed.
-    await _set(hass, SOC, "19", SOC_ATTRS)
-    await _advance(hass, freezer, minutes=3)
-    assert len(notify_calls) == alerts_at_start + dip_alerts
     assert_no_warnings(caplog)
 
 
@@ -255,7 +211,7 @@ async def test_battery_full_notifies_once_per_charge(
     """Full for 5 minutes notifies; floating at 99-100 % does not repeat until re-armed."""
     await _setup_memory(hass)
     await _set(hass, SOC, "80", SOC_ATTRS)
-    await setup_blueprint("battery_full.yaml", {"soc_sensor": SOC, "memory": MEMORY})
+    await setup_blueprint(FULL, BATTERY_FULL)
 
     await _set(hass, SOC, "100", SOC_ATTRS)
     await _advance(hass, freezer, minutes=4)
@@ -282,45 +238,59 @@ async def test_battery_full_notifies_once_per_charge(
 
 
 @pytest.mark.parametrize(
-    ("memory_before", "soc_at_start", "notified_at_start", "memory_after", "refill_notifies"),
+    ("file_name", "memory_before", "soc_at_start", "at_start", "memory_after", "later", "after"),
     [
-        # Notified before the restart, still floating near full: no repeat.
-        ("on", "100", 0, "on", 0),
-        ("on", "95", 0, "on", 0),
-        # Used while Home Assistant was down: re-armed at startup.
-        ("on", "60", 0, "off", 1),
-        # Filled up while Home Assistant was down: the notification comes at startup.
-        ("off", "100", 1, "on", 0),
+        # Alerted before the restart and still low: no repeat, still waiting for the re-arm.
+        pytest.param(LOW, "on", "15", 0, "on", ["19"], 0, id="low-alerted-still-low"),
+        pytest.param(LOW, "on", "25", 0, "on", ["19"], 0, id="low-alerted-between"),
+        # Charged while Home Assistant was down: re-armed at startup.
+        pytest.param(LOW, "on", "80", 0, "off", ["19"], 1, id="low-charged-meanwhile"),
+        # Went low while Home Assistant was down: the alert comes at startup.
+        pytest.param(LOW, "off", "10", 1, "on", ["19"], 0, id="low-went-low-meanwhile"),
         # Armed before the restart: still armed.
-        ("off", "95", 0, "off", 1),
+        pytest.param(LOW, "off", "25", 0, "off", ["19"], 1, id="low-armed"),
+        # The sensor is not there yet: nothing is decided until it reports.
+        pytest.param(LOW, "on", "unavailable", 0, "on", ["19"], 0, id="low-sensor-missing"),
+        # Notified before the restart, still floating near full: no repeat.
+        pytest.param(FULL, "on", "100", 0, "on", ["92", "100"], 0, id="full-notified-still-full"),
+        pytest.param(FULL, "on", "95", 0, "on", ["92", "100"], 0, id="full-notified-between"),
+        # Used while Home Assistant was down: re-armed at startup.
+        pytest.param(FULL, "on", "60", 0, "off", ["92", "100"], 1, id="full-used-meanwhile"),
+        # Filled up while Home Assistant was down: the notification comes at startup.
+        pytest.param(FULL, "off", "100", 1, "on", ["92", "100"], 0, id="full-filled-meanwhile"),
+        # Armed before the restart: still armed.
+        pytest.param(FULL, "off", "95", 0, "off", ["92", "100"], 1, id="full-armed"),
     ],
 )
-async def test_battery_full_after_restart(
+async def test_battery_blueprints_after_restart(
     hass: HomeAssistant,
     setup_blueprint: SetupBlueprint,
     notify_calls: list[ServiceCall],
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
+    file_name: str,
     memory_before: str,
     soc_at_start: str,
-    notified_at_start: int,
+    at_start: int,
     memory_after: str,
-    refill_notifies: int,
+    later: list[str],
+    after: int,
 ) -> None:
-    """A real startup: the helper is restored, and the automation catches up once."""
+    """A real startup: the helper is restored, the automation catches up once, and the
+    hysteresis from before the restart still decides whether the next crossing notifies."""
     hass.set_state(CoreState.not_running)
     await _setup_memory(hass, restored=memory_before)
     await _set(hass, SOC, soc_at_start, SOC_ATTRS)
-    await setup_blueprint("battery_full.yaml", {"soc_sensor": SOC, "memory": MEMORY})
+    await setup_blueprint(file_name, LOW_BATTERY if file_name == LOW else BATTERY_FULL)
     await _start_home_assistant(hass)
-    assert len(notify_calls) == notified_at_start
+    assert len(notify_calls) == at_start
     assert hass.states.get(MEMORY).state == memory_after
 
-    # Back to full without dropping below the re-arm level notifies only if armed.
-    await _set(hass, SOC, "92", SOC_ATTRS)
-    await _set(hass, SOC, "100", SOC_ATTRS)
+    # Crossing the alert (full) level again without passing the re-arm level in between.
+    for value in later:
+        await _set(hass, SOC, value, SOC_ATTRS)
     await _advance(hass, freezer, minutes=6)
-    assert len(notify_calls) == notified_at_start + refill_notifies
+    assert len(notify_calls) == at_start + after
     assert_no_warnings(caplog)
 
 
