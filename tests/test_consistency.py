@@ -10,6 +10,7 @@ from typing import Any
 
 from awesomeversion import AwesomeVersion, AwesomeVersionStrategy
 from homeassistant.const import Platform
+from PIL import Image
 import pytest
 import yaml
 
@@ -164,6 +165,10 @@ def test_hacs_json() -> None:
         "country", "homeassistant", "hacs", "persistent_directory", "render_readme",
     }  # fmt: skip
     assert set(hacs) <= allowed
+    # The value types of HACS' own schema (HACS_MANIFEST_JSON_SCHEMA).
+    flags = {"content_in_root", "hide_default_branch", "render_readme", "zip_release"}
+    assert all(isinstance(value, bool if key in flags else str) for key, value in hacs.items())
+    AwesomeVersion(hacs["homeassistant"], ensure_strategy=AwesomeVersionStrategy.SEMVER)
     assert hacs["name"] == MANIFEST["name"]
     assert hacs["homeassistant"] == "2025.4.0"
     assert hacs.get("content_in_root", False) is False
@@ -174,6 +179,14 @@ def test_brand_icon_is_a_square_png() -> None:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(data[16:20]), int.from_bytes(data[20:24])
     assert width == height == 256
+
+
+@pytest.mark.parametrize(("name", "size"), [("icon.png", 256), ("icon@2x.png", 512)])
+def test_brand_icons_follow_the_brands_spec(name: str, size: int) -> None:
+    """PNG, RGBA (transparency preferred), square at the required size, trimmed to the edges."""
+    with Image.open(INTEGRATION / "brand" / name) as image:
+        assert (image.format, image.mode, image.size) == ("PNG", "RGBA", (size, size))
+        assert image.getchannel("A").getbbox() == (0, 0, size, size)
 
 
 def test_every_flow_step_has_text() -> None:

@@ -11,17 +11,22 @@ from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import ATTR_FRIENDLY_NAME, ATTR_UNIT_OF_MEASUREMENT
-from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.core import CoreState, HomeAssistant, ServiceCall, State
 from homeassistant.helpers import translation
 from homeassistant.setup import async_setup_component
 import homeassistant.util.dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed, async_mock_service
+from pytest_homeassistant_custom_component.common import (
+    async_fire_time_changed,
+    async_mock_service,
+    mock_restore_cache,
+)
 
 from .conftest import SetupBlueprint, assert_no_warnings
 
 SOC = "sensor.house_battery_soc"
 SOC_ATTRS = {ATTR_FRIENDLY_NAME: "House battery", ATTR_UNIT_OF_MEASUREMENT: "%"}
+MEMORY = "input_boolean.battery_memory"
 
 
 async def _settle() -> None:
@@ -45,7 +50,48 @@ async def _set(hass: HomeAssistant, entity_id: str, state: str, attrs: dict | No
     await _settle()
 
 
+async def _setup_memory(hass: HomeAssistant, restored: str | None = None) -> str:
+    """The Toggle helper a blueprint remembers its hysteresis in, restored like after a restart."""
+    if restored is not None:
+        mock_restore_cache(hass, (State(MEMORY, restored),))
+    assert await async_setup_component(
+        hass, "input_boolean", {"input_boolean": {"battery_memory": {"name": "Battery memory"}}}
+    )
+    await hass.async_block_till_done()
+    return MEMORY
+
+
+def _memory_on(hass: HomeAssistant) -> bool:
+    return hass.states.get(MEMORY).state == "on"
+
+
+async def _restart_runs(hass: HomeAssistant, automation: str) -> None:
+    """What a restart does to an automation: its runs stop, its triggers attach anew."""
+    for action, data in (("turn_off", {"stop_actions": True}), ("turn_on", {})):
+        await hass.services.async_call(
+            "automation", action, {"entity_id": automation, **data}, blocking=True
+        )
+    await _settle()
+
+
+async def _start_home_assistant(hass: HomeAssistant) -> None:
+    """Finish a startup begun with hass.set_state(CoreState.not_running)."""
+    await hass.async_start()
+    await hass.async_block_till_done()
+    await _settle()
+
+
 # --------------------------------------------------------------------------- low battery
+
+LOW_BATTERY = {
+    "soc_sensor": SOC,
+    "memory": MEMORY,
+    "low_level": 20,
+    "rearm_level": 30,
+    "low_duration": {"minutes": 2},
+}
+BATTERY_FULL = {"soc_sensor": SOC, "memory": MEMORY}
+LOW, FULL = "low_battery_alert.yaml", "battery_full.yaml"
 
 
 async def test_low_battery_alert_hysteresis(
@@ -57,18 +103,9 @@ async def test_low_battery_alert_hysteresis(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """One alert per discharge: hovering at the threshold does not chatter."""
+    await _setup_memory(hass)
     await _set(hass, SOC, "50", SOC_ATTRS)
-    await setup_blueprint(
-        "low_battery_alert.yaml",
-        {
-            "soc_sensor": SOC,
-            "low_level": 20,
-            "rearm_level": 30,
-            "low_duration": {"minutes": 2},
-            "persistent": True,
-            "notify_recovery": True,
-        },
-    )
+    await setup_blueprint(LOW, LOW_BATTERY | {"persistent": True, "notify_recovery": True})
 
     # Below the level, but not for long enough: nothing.
     await _set(hass, SOC, "19", SOC_ATTRS)
@@ -76,29 +113,62 @@ async def test_low_battery_alert_hysteresis(
     await _set(hass, SOC, "21", SOC_ATTRS)
     await _advance(hass, freezer, minutes=5)
     assert notify_calls == []
+    assert not _memory_on(hass)
 
-    # Below for 2 minutes: exactly one alert (notify + persistent).
+    # Below for 2 minutes: exactly one alert (notify + persistent), remembered in the helper.
     await _set(hass, SOC, "19", SOC_ATTRS)
     await _advance(hass, freezer, minutes=2, seconds=1)
     assert len(notify_calls) == 1
     assert notify_calls[0].data["title"] == "Battery low"
     assert "House battery is at 19 %" in notify_calls[0].data["message"]
     assert len(persistent_calls) == 1
+    assert _memory_on(hass)
 
-    # Hovering around the alert level: no new alert (not re-armed below 30 %).
-    for value in ("21", "18", "22", "17", "unavailable", "16", "unknown", "15"):
+    # Hovering around the alert level: no new alert (not re-armed above 30 %).
+    for value in ("21", "18", "22", "17", "unavailable", "16", "unknown", "15", "30"):
         await _set(hass, SOC, value, SOC_ATTRS)
         await _advance(hass, freezer, minutes=3)
     assert len(notify_calls) == 1
+    assert _memory_on(hass)
 
     # Charged above the re-arm level: recovery message, then the next discharge alerts again.
     await _set(hass, SOC, "31", SOC_ATTRS)
     assert len(notify_calls) == 2
     assert "recovered to 31 %" in notify_calls[1].data["message"]
+    assert not _memory_on(hass)
     await _set(hass, SOC, "12", SOC_ATTRS)
     await _advance(hass, freezer, minutes=2, seconds=1)
     assert len(notify_calls) == 3
     assert "is at 12 %" in notify_calls[2].data["message"]
+    assert_no_warnings(caplog)
+
+
+async def test_low_battery_hysteresis_survives_stopped_runs(
+    hass: HomeAssistant,
+    setup_blueprint: SetupBlueprint,
+    notify_calls: list[ServiceCall],
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A restart stops every run; the alert is still remembered and not repeated."""
+    await _setup_memory(hass)
+    await _set(hass, SOC, "50", SOC_ATTRS)
+    automation = await setup_blueprint(LOW, LOW_BATTERY)
+    await _set(hass, SOC, "19", SOC_ATTRS)
+    await _advance(hass, freezer, minutes=3)
+    assert len(notify_calls) == 1
+
+    await _set(hass, SOC, "25", SOC_ATTRS)
+    await _restart_runs(hass, automation)
+    await _set(hass, SOC, "18", SOC_ATTRS)
+    await _advance(hass, freezer, minutes=3)
+    assert len(notify_calls) == 1
+
+    await _restart_runs(hass, automation)
+    await _set(hass, SOC, "35", SOC_ATTRS)
+    await _set(hass, SOC, "18", SOC_ATTRS)
+    await _advance(hass, freezer, minutes=3)
+    assert len(notify_calls) == 2
     assert_no_warnings(caplog)
 
 
@@ -110,18 +180,21 @@ async def test_low_battery_alert_ignores_unavailable(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """unavailable/unknown/garbage never alert and never log template errors."""
+    await _setup_memory(hass)
     await _set(hass, SOC, "unknown", SOC_ATTRS)
     await setup_blueprint(
         "low_battery_alert.yaml",
-        {"soc_sensor": SOC, "low_duration": {"seconds": 0}, "notify_action": ""},
+        {"soc_sensor": SOC, "memory": MEMORY, "low_duration": {"seconds": 0}, "notify_action": ""},
     )
     for value in ("unavailable", "unknown", "n/a", ""):
         await _set(hass, SOC, value, SOC_ATTRS)
         await _advance(hass, freezer, minutes=1)
-    # Empty notify action: the alert runs but calls nothing.
+    assert not _memory_on(hass)
+    # Empty notify action: the alert runs (and is remembered) but calls nothing.
     await _set(hass, SOC, "5", SOC_ATTRS)
     await _advance(hass, freezer, seconds=1)
     assert notify_calls == []
+    assert _memory_on(hass)
     assert_no_warnings(caplog)
 
 
@@ -136,8 +209,9 @@ async def test_battery_full_notifies_once_per_charge(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Full for 5 minutes notifies; floating at 99-100 % does not repeat until re-armed."""
+    await _setup_memory(hass)
     await _set(hass, SOC, "80", SOC_ATTRS)
-    await setup_blueprint("battery_full.yaml", {"soc_sensor": SOC})
+    await setup_blueprint(FULL, BATTERY_FULL)
 
     await _set(hass, SOC, "100", SOC_ATTRS)
     await _advance(hass, freezer, minutes=4)
@@ -148,16 +222,75 @@ async def test_battery_full_notifies_once_per_charge(
         "title": "Battery full",
         "message": "House battery is full (100 %).",
     }
+    assert _memory_on(hass)
 
-    for value in ("99", "100", "unavailable", "100", "95", "100"):
+    for value in ("99", "100", "unavailable", "100", "95", "unknown", "100"):
         await _set(hass, SOC, value, SOC_ATTRS)
         await _advance(hass, freezer, minutes=6)
     assert len(notify_calls) == 1
 
     await _set(hass, SOC, "85", SOC_ATTRS)  # below the 90 % re-arm level
+    assert not _memory_on(hass)
     await _set(hass, SOC, "100", SOC_ATTRS)
     await _advance(hass, freezer, minutes=5, seconds=1)
     assert len(notify_calls) == 2
+    assert_no_warnings(caplog)
+
+
+@pytest.mark.parametrize(
+    ("file_name", "memory_before", "soc_at_start", "at_start", "memory_after", "later", "after"),
+    [
+        # Alerted before the restart and still low: no repeat, still waiting for the re-arm.
+        pytest.param(LOW, "on", "15", 0, "on", ["19"], 0, id="low-alerted-still-low"),
+        pytest.param(LOW, "on", "25", 0, "on", ["19"], 0, id="low-alerted-between"),
+        # Charged while Home Assistant was down: re-armed at startup.
+        pytest.param(LOW, "on", "80", 0, "off", ["19"], 1, id="low-charged-meanwhile"),
+        # Went low while Home Assistant was down: the alert comes at startup.
+        pytest.param(LOW, "off", "10", 1, "on", ["19"], 0, id="low-went-low-meanwhile"),
+        # Armed before the restart: still armed.
+        pytest.param(LOW, "off", "25", 0, "off", ["19"], 1, id="low-armed"),
+        # The sensor is not there yet: nothing is decided until it reports.
+        pytest.param(LOW, "on", "unavailable", 0, "on", ["19"], 0, id="low-sensor-missing"),
+        # Notified before the restart, still floating near full: no repeat.
+        pytest.param(FULL, "on", "100", 0, "on", ["92", "100"], 0, id="full-notified-still-full"),
+        pytest.param(FULL, "on", "95", 0, "on", ["92", "100"], 0, id="full-notified-between"),
+        # Used while Home Assistant was down: re-armed at startup.
+        pytest.param(FULL, "on", "60", 0, "off", ["92", "100"], 1, id="full-used-meanwhile"),
+        # Filled up while Home Assistant was down: the notification comes at startup.
+        pytest.param(FULL, "off", "100", 1, "on", ["92", "100"], 0, id="full-filled-meanwhile"),
+        # Armed before the restart: still armed.
+        pytest.param(FULL, "off", "95", 0, "off", ["92", "100"], 1, id="full-armed"),
+    ],
+)
+async def test_battery_blueprints_after_restart(
+    hass: HomeAssistant,
+    setup_blueprint: SetupBlueprint,
+    notify_calls: list[ServiceCall],
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    file_name: str,
+    memory_before: str,
+    soc_at_start: str,
+    at_start: int,
+    memory_after: str,
+    later: list[str],
+    after: int,
+) -> None:
+    """A real startup: the helper is restored, the automation catches up once, and the
+    hysteresis from before the restart still decides whether the next crossing notifies."""
+    hass.set_state(CoreState.not_running)
+    await _setup_memory(hass, restored=memory_before)
+    await _set(hass, SOC, soc_at_start, SOC_ATTRS)
+    await setup_blueprint(file_name, LOW_BATTERY if file_name == LOW else BATTERY_FULL)
+    await _start_home_assistant(hass)
+    assert len(notify_calls) == at_start
+    assert hass.states.get(MEMORY).state == memory_after
+
+    # Crossing the alert (full) level again without passing the re-arm level in between.
+    for value in later:
+        await _set(hass, SOC, value, SOC_ATTRS)
+    await _advance(hass, freezer, minutes=6)
+    assert len(notify_calls) == at_start + after
     assert_no_warnings(caplog)
 
 
@@ -380,6 +513,47 @@ async def test_pv_surplus_soc_floor_and_inverted_sign(
     assert_no_warnings(caplog)
 
 
+@pytest.mark.parametrize("load_before", ["on", "off"])
+async def test_pv_surplus_hysteresis_survives_restart(
+    hass: HomeAssistant,
+    setup_blueprint: SetupBlueprint,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    load_before: str,
+) -> None:
+    """The load's own state is the hysteresis: a restart in the dead band changes nothing."""
+    hass.set_state(CoreState.not_running)
+    mock_restore_cache(hass, (State(LOAD, load_before),))
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(
+        hass, "input_boolean", {"input_boolean": {"water_heater": {"name": "Water heater"}}}
+    )
+    await _set(hass, SURPLUS, "600")  # between the off (200 W) and on (1000 W) thresholds
+    automation = await setup_blueprint(
+        "pv_surplus_switch.yaml",
+        {
+            "surplus_sensor": SURPLUS,
+            "load_switch": LOAD,
+            "on_threshold": 1000,
+            "off_threshold": 200,
+            "min_on_time": {"minutes": 10},
+            "min_off_time": {"minutes": 5},
+        },
+    )
+    await _start_home_assistant(hass)
+    await _restart_runs(hass, automation)
+    for _ in range(3):
+        await _set(hass, SURPLUS, "550")
+        await _set(hass, SURPLUS, "650")
+        await _advance(hass, freezer, minutes=10)
+    assert hass.states.get(LOAD).state == load_before
+
+    # Out of the dead band the usual rules apply again.
+    await _set(hass, SURPLUS, "100" if load_before == "on" else "1500")
+    assert hass.states.get(LOAD).state != load_before
+    assert_no_warnings(caplog)
+
+
 async def test_pv_surplus_without_battery(
     hass: HomeAssistant,
     setup_blueprint: SetupBlueprint,
@@ -455,3 +629,55 @@ async def test_daily_energy_report(
     await _advance(hass, freezer, hours=1)
     assert len(notify_calls) == 2
     assert_no_warnings(caplog)
+
+
+# --------------------------------------------------------------------------- bad inputs
+
+
+@pytest.mark.parametrize(
+    ("file_name", "inputs", "message"),
+    [
+        (
+            "low_battery_alert.yaml",
+            {"soc_sensor": SOC},
+            "Failed to generate automation from blueprint: Missing input memory",
+        ),
+        (
+            "battery_full.yaml",
+            {"memory": MEMORY},
+            "Failed to generate automation from blueprint: Missing input soc_sensor",
+        ),
+        (
+            "low_battery_alert.yaml",
+            {"soc_sensor": SOC, "memory": MEMORY, "low_duration": "soon"},
+            "Blueprint 'Off-Grid Power - low battery alert' generated invalid automation",
+        ),
+        (
+            "pv_surplus_switch.yaml",
+            {"surplus_sensor": "not an entity", "load_switch": LOAD},
+            "Blueprint 'Off-Grid Power - PV surplus load switching' generated invalid automation",
+        ),
+    ],
+)
+async def test_bad_inputs_fail_with_home_assistants_message(
+    hass: HomeAssistant,
+    blueprint_config_dir: object,
+    caplog: pytest.LogCaptureFixture,
+    file_name: str,
+    inputs: dict,
+    message: str,
+) -> None:
+    """A missing or invalid input leaves the automation unavailable, with HA's own error."""
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "alias": "Broken",
+                "use_blueprint": {"path": f"offgrid_power/{file_name}", "input": inputs},
+            }
+        },
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get("automation.broken").state == "unavailable"
+    assert message in caplog.text

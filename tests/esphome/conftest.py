@@ -57,31 +57,42 @@ def esphome_binary() -> Path:
     return binary
 
 
+def run_esphome_config(
+    binary: Path, workdir: Path, file: str, substitutions: dict[str, str] | None = None
+) -> ConfigRun:
+    """`esphome config <file>` in workdir (a copy of esphome/), offline, with -s overrides."""
+    overrides = [
+        arg for name, value in (substitutions or {}).items() for arg in ("-s", name, value)
+    ]
+    result = subprocess.run(
+        [*_offline_prefix(), str(binary), *overrides, "config", file],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "ESPHOME_NO_VENV": "1", "PYTHONWARNINGS": "ignore"},
+        check=False,
+    )
+    return ConfigRun(file, result.returncode, result.stdout, result.stderr)
+
+
+def copy_esphome_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of esphome/, so no `.esphome/` build state lands in the repository."""
+    workdir = tmp_path_factory.mktemp("esphome") / "esphome"
+    shutil.copytree(ESPHOME_DIR, workdir)
+    return workdir
+
+
 @pytest.fixture(scope="session")
 def esphome_runs(
     esphome_binary: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, ConfigRun]:
-    """`esphome config <file>` for every top-level config, offline, outside the repository.
-
-    The folder is copied to a temp dir so no `.esphome/` build state lands in the repo.
-    """
-    workdir = tmp_path_factory.mktemp("esphome") / "esphome"
-    shutil.copytree(ESPHOME_DIR, workdir)
-    prefix = _offline_prefix()
-    env = {**os.environ, "ESPHOME_NO_VENV": "1", "PYTHONWARNINGS": "ignore"}
-
-    def run(file: Path) -> ConfigRun:
-        result = subprocess.run(
-            [*prefix, str(esphome_binary), "config", file.name],
-            cwd=workdir,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env=env,
-            check=False,
-        )
-        return ConfigRun(file.name, result.returncode, result.stdout, result.stderr)
-
+    """`esphome config <file>` for every top-level config, offline, outside the repository."""
+    workdir = copy_esphome_dir(tmp_path_factory)
     with ThreadPoolExecutor(max_workers=min(len(CONFIG_FILES), os.cpu_count() or 2)) as pool:
-        runs = list(pool.map(run, CONFIG_FILES))
+        runs = list(
+            pool.map(
+                lambda file: run_esphome_config(esphome_binary, workdir, file.name), CONFIG_FILES
+            )
+        )
     return {item.file: item for item in runs}

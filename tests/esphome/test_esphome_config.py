@@ -7,8 +7,15 @@ import re
 
 import pytest
 
-from .conftest import ConfigRun
-from .esphome_yaml import CONFIG_FILES, ESPHOME_DIR, REPO_ROOT, Tagged, load_esphome_yaml
+from .conftest import ConfigRun, copy_esphome_dir, run_esphome_config
+from .esphome_yaml import (
+    CONFIG_FILES,
+    ESPHOME_DIR,
+    REPO_ROOT,
+    Tagged,
+    load_esphome_yaml,
+    substitutions,
+)
 
 IDS = [path.stem for path in CONFIG_FILES]
 IMPORT_URL = "github://offgrid-power/offgrid_power/esphome/{file}@main"
@@ -58,8 +65,11 @@ def test_adoptable(path: Path, esphome_runs: dict[str, ConfigRun]) -> None:
     assert "improv_serial" in config
     assert "encryption" in config["api"]
     assert any(item["platform"] == "esphome" for item in config["ota"])
-    # Robustness: the Wi-Fi watchdog is a real last resort, not disabled.
-    assert config["wifi"]["reboot_timeout"] != "0s"
+    # Robustness after Wi-Fi loss: both watchdogs are chosen in the file (not left to
+    # ESPHome's defaults) and stay real last resorts, not disabled.
+    subs = substitutions(path)
+    assert config["wifi"]["reboot_timeout"] == subs["wifi_reboot_timeout"] != "0s"
+    assert config["api"]["reboot_timeout"] == subs["api_reboot_timeout"] != "0s"
 
 
 @pytest.mark.parametrize("path", CONFIG_FILES, ids=IDS)
@@ -81,12 +91,29 @@ def test_no_secrets_and_local_includes_only(path: Path) -> None:
         assert (ESPHOME_DIR / str(include.value)).is_file(), name
 
 
-def test_canbus_logging_is_quiet(esphome_runs: dict[str, ConfigRun]) -> None:
-    """Per-frame DEBUG logs of canbus are off wherever a CAN bus is configured."""
+def test_logging_is_quiet_at_bus_rates(esphome_runs: dict[str, ConfigRun]) -> None:
+    """No per-frame or per-advertisement DEBUG logs: INFO at most, canbus pinned to INFO."""
     for run in esphome_runs.values():
         config = run.config
+        assert config["logger"]["level"] in {"INFO", "WARN", "ERROR", "NONE"}, run.file
         if "canbus" in config:
             assert config["logger"]["logs"]["canbus"] == "INFO", run.file
+
+
+@pytest.mark.parametrize("file", ["masterbus-can-bridge.yaml", "offgrid-power-hub.yaml"])
+def test_masterbus_listen_only_option_validates(
+    file: str, esphome_binary: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """masterbus_can_mode: LISTENONLY is accepted by `esphome config` and reaches the TWAI."""
+    run = run_esphome_config(
+        esphome_binary,
+        copy_esphome_dir(tmp_path_factory),
+        file,
+        {"masterbus_can_mode": "LISTENONLY"},
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    (canbus,) = run.config["canbus"]
+    assert canbus["mode"] == "LISTENONLY"
 
 
 def test_ble_proxy_is_passive(esphome_runs: dict[str, ConfigRun]) -> None:
