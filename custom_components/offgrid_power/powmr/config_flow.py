@@ -29,7 +29,11 @@ from homeassistant.helpers.selector import (
 import voluptuous as vol
 
 from custom_components.offgrid_power.const import CONF_FAMILY, LOGGER, Family
-from custom_components.offgrid_power.protocol.powmr import PowmrError, PowmrFamily
+from custom_components.offgrid_power.protocol.powmr import (
+    PowmrError,
+    PowmrFamily,
+    PowmrPortInUseError,
+)
 
 from .const import (
     CONF_BATTERY_CAPACITY,
@@ -38,6 +42,7 @@ from .const import (
     CONF_DETECTED_PROTOCOL,
     CONF_ENABLE_WRITES,
     CONF_PROTOCOL,
+    CONF_REPLY_PORT,
     CONF_SCAN_INTERVAL,
     CONF_SOC_EMPTY_VOLTAGE,
     CONF_SOC_FULL_VOLTAGE,
@@ -81,6 +86,13 @@ def connection_schema(transport: Transport, defaults: Mapping[str, Any]) -> vol.
         fields[
             vol.Required(CONF_PORT, default=defaults.get(CONF_PORT, DEFAULT_PORTS[transport]))
         ] = _integer(1, 65535)
+    if transport is Transport.RTU_OVER_UDP:
+        # The ESP32 bridge answers to this port on Home Assistant, not to the sender.
+        fields[
+            vol.Required(
+                CONF_REPLY_PORT, default=defaults.get(CONF_REPLY_PORT, DEFAULT_PORTS[transport])
+            )
+        ] = _integer(1, 65535)
     if transport is not Transport.DONGLE_HTTP:
         fields[vol.Required(CONF_PROTOCOL, default=defaults.get(CONF_PROTOCOL, PROTOCOL_AUTO))] = (
             SelectSelector(
@@ -113,7 +125,7 @@ def entry_data(transport: Transport, user_input: Mapping[str, Any]) -> dict[str,
     for key, value in user_input.items():
         if value in (None, ""):
             continue
-        if key in (CONF_PORT, CONF_UNIT_ID, CONF_BAUDRATE):
+        if key in (CONF_PORT, CONF_REPLY_PORT, CONF_UNIT_ID, CONF_BAUDRATE):
             value = int(value)
         elif isinstance(value, str):
             value = value.strip()
@@ -213,6 +225,9 @@ class PowmrConfigFlowMixin(ConfigFlow):
         """Probe the unit; store the family it speaks; return an error key on failure."""
         try:
             family = await async_probe(self.hass, data)
+        except PowmrPortInUseError as err:
+            LOGGER.debug("PowMr probe of %s failed: %s", unique_id_for(data), err)
+            return "reply_port_in_use"
         except PowmrError as err:
             LOGGER.debug("PowMr probe of %s failed: %s", unique_id_for(data), err)
             return "cannot_connect"

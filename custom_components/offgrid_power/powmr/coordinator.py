@@ -39,6 +39,7 @@ from .const import (
     CONF_CHARGER_PRIORITY_VARIANT,
     CONF_DETECTED_PROTOCOL,
     CONF_PROTOCOL,
+    CONF_REPLY_PORT,
     CONF_SOC_EMPTY_VOLTAGE,
     CONF_SOC_FULL_VOLTAGE,
     CONF_TRANSPORT,
@@ -91,6 +92,7 @@ def transport_config(data: Mapping[str, Any]) -> TransportConfig:
         str(data[CONF_HOST]),
         port=int(data.get(CONF_PORT, DEFAULT_PORTS[transport])),
         unit_id=data.get(CONF_UNIT_ID),
+        reply_port=data.get(CONF_REPLY_PORT),
     )
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from custom_components.offgrid_power.const import DOMAIN
 from simulators.powmr import PowmrSimulator
 
-from .conftest import load, make_entry, modbus_tcp_data
+from .conftest import free_udp_port, load, make_entry, modbus_tcp_data
 
 
 async def _start(hass: HomeAssistant, transport: str) -> dict[str, Any]:
@@ -32,8 +33,6 @@ async def _start(hass: HomeAssistant, transport: str) -> dict[str, Any]:
 
 
 def _free_port() -> int:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -62,6 +61,52 @@ async def test_probe_detects_family_a(
     assert result["result"].unique_id == f"tcp:127.0.0.1:{port}"
     await hass.async_block_till_done()
     assert result["result"].state is ConfigEntryState.LOADED
+
+
+async def test_rtu_over_udp_with_reply_port(hass: HomeAssistant, simulator: PowmrSimulator) -> None:
+    result = await _start(hass, "rtu_over_udp")
+    schema = result["data_schema"].schema
+    assert next(key for key in schema if key == "reply_port").default() == 8899
+    reply_port = free_udp_port()
+    connection = {
+        "host": "127.0.0.1",
+        "port": simulator.rtu_udp_port,
+        "reply_port": reply_port,
+        "protocol": "auto",
+    }
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], connection)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["reply_port"] == reply_port
+    assert result["result"].unique_id == f"udp:127.0.0.1:{simulator.rtu_udp_port}"
+    await hass.async_block_till_done()
+    entry = result["result"]
+    assert entry.state is ConfigEntryState.LOADED
+
+    # The running entry holds the reply port; the reconfigure probe shares it.
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_RECONFIGURE, "entry_id": entry.entry_id}
+    )
+    assert result["step_id"] == "powmr_reconfigure"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], connection)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+
+
+async def test_reply_port_in_use(hass: HomeAssistant, simulator: PowmrSimulator) -> None:
+    result = await _start(hass, "rtu_over_udp")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {
+                "host": "127.0.0.1",
+                "port": simulator.rtu_udp_port,
+                "reply_port": squatter.getsockname()[1],
+                "protocol": "family_a",
+            },
+        )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "reply_port_in_use"}
 
 
 async def test_dongle_probe(hass: HomeAssistant, simulator: PowmrSimulator) -> None:

@@ -21,6 +21,7 @@ from .conftest import (
     ENTRY_ID,
     coordinator,
     entity_id,
+    free_udp_port,
     load,
     make_entry,
     modbus_tcp_data,
@@ -63,8 +64,19 @@ async def test_states_over_modbus_tcp(hass: HomeAssistant, simulator: PowmrSimul
     assert device is not None
 
 
-async def test_rtu_over_tcp(hass: HomeAssistant, simulator: PowmrSimulator) -> None:
-    data = modbus_tcp_data(simulator, transport="rtu_over_tcp", port=simulator.rtu_tcp_port)
+@pytest.mark.parametrize("transport", ["rtu_over_tcp", "rtu_over_udp"])
+async def test_rtu_transports(
+    hass: HomeAssistant, simulator: PowmrSimulator, transport: str
+) -> None:
+    if transport == "rtu_over_tcp":
+        data = modbus_tcp_data(simulator, transport=transport, port=simulator.rtu_tcp_port)
+    else:
+        data = modbus_tcp_data(
+            simulator,
+            transport=transport,
+            port=simulator.rtu_udp_port,
+            reply_port=free_udp_port(),
+        )
     entry = make_entry(hass, data)
     await load(hass, entry)
     assert entry.state is ConfigEntryState.LOADED
