@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--time-scale", type=float, default=1.0, help="simulated s per real s")
     parser.add_argument("--start-hour", type=float, default=12.0)
     parser.add_argument("--wire-time", action="store_true", help="emulate 2400-baud transfer time")
+    parser.add_argument(
+        "--turnaround", type=float, default=0.0, help="seconds before each answer starts"
+    )
     parser.add_argument("--seed", type=int)
     return parser
 
@@ -74,6 +77,7 @@ def main(argv: list[str]) -> int:
         time_scale=args.time_scale,
         start_hour=args.start_hour,
         wire_time=args.wire_time,
+        turnaround=args.turnaround,
         dongle_schema=DongleSchema(args.schema),
         seed=args.seed,
     )

@@ -17,6 +17,7 @@ from pymodbus.constants import ExcCodes
 from pymodbus.datastore import ModbusServerContext
 from pymodbus.exceptions import NoSuchIdException
 
+from custom_components.offgrid_power.protocol.powmr.read_plan import read_wire_seconds
 from custom_components.offgrid_power.protocol.powmr.registers import swap_bytes
 
 from .faults import Fault, FaultInjector
@@ -24,9 +25,6 @@ from .model import InverterModel
 from .profiles import ModelProfile, Refusal
 
 _READ_HOLDING = 3
-_REQUEST_OVERHEAD_BYTES = 8
-_RESPONSE_OVERHEAD_BYTES = 5
-_BITS_PER_BYTE = 10
 _STALL_POLL_S = 0.01
 
 
@@ -41,6 +39,7 @@ class SimulatedUnit(ModbusServerContext):
         refusal: Refusal = Refusal.SILENT,
         unit_id: int = 5,
         wire_baudrate: int | None = None,
+        turnaround: float = 0.0,
     ) -> None:
         # No super().__init__(): it would build pymodbus' own (deprecated) register store.
         # `old_simulator = True` makes the server use this object as it is.
@@ -51,6 +50,7 @@ class SimulatedUnit(ModbusServerContext):
         self.refusal = refusal
         self.unit_id = unit_id
         self.wire_baudrate = wire_baudrate
+        self.turnaround = turnaround
         self.faults = FaultInjector()
         self.requests = 0
         self._closing = asyncio.Event()
@@ -128,9 +128,10 @@ class SimulatedUnit(ModbusServerContext):
         if fault is Fault.STALL:
             while self.faults.fault is Fault.STALL and not self._closing.is_set():
                 await self._sleep(_STALL_POLL_S)
-        if self.wire_baudrate:
-            wire_bytes = _REQUEST_OVERHEAD_BYTES + _RESPONSE_OVERHEAD_BYTES + 2 * count
-            await self._sleep(wire_bytes * _BITS_PER_BYTE / self.wire_baudrate)
+        # Writes are timed like a read of as many registers: close enough for a simulator.
+        wire = read_wire_seconds(count, self.wire_baudrate) if self.wire_baudrate else 0.0
+        if wire or self.turnaround:
+            await self._sleep(self.turnaround + wire)
 
     async def _sleep(self, seconds: float) -> None:
         with suppress(TimeoutError):

@@ -41,6 +41,8 @@ class SimulatorConfig:
     time_scale: float = 1.0
     start_hour: float = 12.0
     wire_time: bool = False
+    # Seconds the unit thinks before it answers each request (0: at once).
+    turnaround: float = 0.0
     baudrate: int = 2400
     dongle_schema: DongleSchema = DongleSchema.CURRENT
     seed: int | None = None
@@ -84,6 +86,7 @@ class PowmrSimulator:
             refusal=config.refusal,
             unit_id=config.unit_id,
             wire_baudrate=config.baudrate if config.wire_time else None,
+            turnaround=config.turnaround,
         )
         self.dongle = DongleEmulator(self.model, config.dongle_schema)
         try:

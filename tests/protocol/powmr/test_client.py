@@ -179,6 +179,15 @@ async def test_wire_time_emulation(make_simulator: SimulatorFactory) -> None:
         assert 0.15 < time.monotonic() - started < 1.0
 
 
+async def test_turnaround_emulation(make_simulator: SimulatorFactory) -> None:
+    simulator = await make_simulator(rtu_tcp_port=0, turnaround=0.2)
+    transport = transport_to(simulator, TransportKind.RTU_OVER_TCP, timeout=2.0)
+    async with PowmrClient(transport, PowmrFamily.FAMILY_A) as client:
+        started = time.monotonic()
+        await client.read_registers(4546, 1)
+        assert 0.2 <= time.monotonic() - started < 1.0
+
+
 async def test_reconnect_backs_off(unused_tcp_port: int) -> None:
     transport = TransportConfig(TransportKind.MODBUS_TCP, "127.0.0.1", unused_tcp_port, timeout=0.2)
     async with PowmrClient(transport, PowmrFamily.FAMILY_A) as client:
