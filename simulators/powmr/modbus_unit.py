@@ -1,8 +1,9 @@
-"""The datastore behind the pymodbus servers: answers like a Family A unit would.
+"""The datastore behind the pymodbus servers: answers like a PowMr unit would.
 
 pymodbus calls `async_getValues`/`async_setValues` for every request. This
-class byte-swaps the 45xx words, refuses reads the model profile refuses,
-validates 50xx writes, and applies wire time and injected faults. A silent
+class refuses reads the model profile refuses, hands the rest to the model
+(which lays out and validates the family's registers), and applies wire
+time, turnaround and injected faults. A silent
 refusal raises `NoSuchIdException`, which the server (started with
 `ignore_missing_devices=True`) turns into no answer at all.
 """
@@ -18,10 +19,9 @@ from pymodbus.datastore import ModbusServerContext
 from pymodbus.exceptions import NoSuchIdException
 
 from custom_components.offgrid_power.protocol.powmr.read_plan import read_wire_seconds
-from custom_components.offgrid_power.protocol.powmr.registers import swap_bytes
 
 from .faults import Fault, FaultInjector
-from .model import InverterModel
+from .model import InverterModel, ModbusRefusal
 from .profiles import ModelProfile, Refusal
 
 _READ_HOLDING = 3
@@ -67,21 +67,19 @@ class SimulatedUnit(ModbusServerContext):
             await self._before_answer(device_id, count)
             if not self.profile.accepts(address, count):
                 return self._refuse()
-        if address >= 4501 and address + count <= 4562:
-            logical = self.model.registers()
-            return [swap_bytes(logical[a]) for a in range(address, address + count)]
-        values = [self.model.setting(a) for a in range(address, address + count)]
-        if any(value is None for value in values):
-            return ExcCodes.ILLEGAL_ADDRESS
-        return [value for value in values if value is not None]
+        try:
+            return self.model.read(address, count)
+        except ModbusRefusal as refusal:
+            return ExcCodes(refusal.code)
 
     async def async_setValues(
         self, device_id: int, func_code: int, address: int, values: Sequence[int] | Sequence[bool]
     ) -> ExcCodes | None:
         await self._before_answer(device_id, len(values))
-        for offset, value in enumerate(values):
-            if not self.model.write(address + offset, int(value)):
-                return ExcCodes.ILLEGAL_VALUE
+        try:
+            self.model.write(func_code, address, [int(value) for value in values])
+        except ModbusRefusal as refusal:
+            return ExcCodes(refusal.code)
         return None
 
     def packet_hook(self, *, has_crc: bool) -> Callable[[bool, bytes], bytes]:

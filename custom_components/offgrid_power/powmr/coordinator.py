@@ -31,6 +31,7 @@ from custom_components.offgrid_power.protocol.powmr import (
     TransportKind,
     parse_status,
 )
+from custom_components.offgrid_power.protocol.powmr.derived import nominal_battery_voltage
 from custom_components.offgrid_power.protocol.powmr.registers import register_map, swap_bytes
 
 from .const import (
@@ -330,7 +331,7 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
         client = self.client
         if client is not None and client.battery_nominal_voltage is not None:
             return client.battery_nominal_voltage
-        return snapshot.number("rated_battery_voltage")
+        return nominal_battery_voltage(snapshot)
 
     async def async_write_setting(self, key: str, value: float | str | bool) -> None:
         """Validate, write, read back, then refresh so every entity shows the device's value."""

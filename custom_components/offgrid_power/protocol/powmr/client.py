@@ -20,6 +20,7 @@ import pymodbus
 
 from .backoff import Backoff
 from .codec import PowmrSnapshot, Value, decode
+from .derived import nominal_battery_voltage
 from .detect import PROBES, looks_like
 from .errors import (
     PowmrConnectionError,
@@ -36,8 +37,6 @@ from .read_plan import DEFAULT_REPROBE_INTERVAL_S, PLANS, Block, PlanSelector, P
 from .registers import PowmrFamily, RegisterMap, Setting, register_map
 from .settings import decode_setting, encode_setting
 from .transport import TransportConfig
-
-_NOMINAL_BATTERY_VOLTAGES = (12.0, 24.0, 48.0)
 
 type WireBlocks = dict[int, list[int]]
 
@@ -298,6 +297,5 @@ class PowmrClient:
         return next(flag.address for flag in register_map.flags if flag.key == key)
 
     def _learn_nominal_voltage(self, snapshot: PowmrSnapshot) -> None:
-        rated = snapshot.number("rated_battery_voltage")
-        if self.battery_nominal_voltage is None and rated in _NOMINAL_BATTERY_VOLTAGES:
-            self.battery_nominal_voltage = rated
+        if self.battery_nominal_voltage is None:
+            self.battery_nominal_voltage = nominal_battery_voltage(snapshot)
