@@ -118,11 +118,12 @@ class SimulatedUnit(ModbusServerContext):
         if task is not None:
             self._pending.add(task)
             task.add_done_callback(self._pending.discard)
+        delay = self.faults.delay  # taking the last counted fault clears it
         fault = self.faults.take(Fault.DROP, Fault.DELAY, Fault.STALL)
         if fault is Fault.DROP:
             raise NoSuchIdException("dropped by fault injection")
         if fault is Fault.DELAY:
-            await self._sleep(self.faults.delay)
+            await self._sleep(delay)
         if fault is Fault.STALL:
             while self.faults.fault is Fault.STALL and not self._closing.is_set():
                 await self._sleep(_STALL_POLL_S)

@@ -34,6 +34,7 @@ from custom_components.offgrid_power.protocol.powmr import (
     PowmrFamily,
     PowmrPortInUseError,
 )
+from custom_components.offgrid_power.protocol.powmr.transport import safe_address
 
 from .const import (
     CONF_BATTERY_CAPACITY,
@@ -58,6 +59,7 @@ from .const import (
     Transport,
 )
 from .coordinator import CONF_DEVICE, CONF_HOST, CONF_PORT, async_probe, unique_id_for
+from .serial_proxy import serial_port_selector, unsupported_serial_proxy
 
 # Translation keys of the selectors (under "selector" in en.json).
 TRANSPORT_SELECTOR = "powmr_transport"
@@ -79,7 +81,7 @@ def connection_schema(transport: Transport, defaults: Mapping[str, Any]) -> vol.
     fields: dict[Any, Any] = {}
     if transport is Transport.SERIAL:
         fields[vol.Required(CONF_DEVICE, default=defaults.get(CONF_DEVICE, "/dev/ttyUSB0"))] = (
-            TextSelector()
+            serial_port_selector()
         )
     else:
         fields[vol.Required(CONF_HOST, default=defaults.get(CONF_HOST, ""))] = TextSelector()
@@ -136,7 +138,7 @@ def entry_data(transport: Transport, user_input: Mapping[str, Any]) -> dict[str,
 def entry_title(data: Mapping[str, Any]) -> str:
     """A readable title: the link."""
     if data[CONF_TRANSPORT] == Transport.SERIAL:
-        return f"PowMr {data[CONF_DEVICE]}"
+        return f"PowMr {safe_address(data[CONF_DEVICE])}"
     return f"PowMr {data[CONF_HOST]}:{data[CONF_PORT]}"
 
 
@@ -223,6 +225,8 @@ class PowmrConfigFlowMixin(ConfigFlow):
 
     async def _async_powmr_probe(self, data: dict[str, Any]) -> str | None:
         """Probe the unit; store the family it speaks; return an error key on failure."""
+        if unsupported_serial_proxy(str(data.get(CONF_DEVICE, ""))):
+            return "serial_proxy_unsupported"
         try:
             family = await async_probe(self.hass, data)
         except PowmrPortInUseError as err:

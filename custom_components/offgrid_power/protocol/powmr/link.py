@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from .pymodbus_link import PymodbusLink
+from .rtu_stream import RtuStreamLink, needs_serialx, serialx_opener
 from .rtu_udp import RtuUdpLink
 from .transport import TransportConfig, TransportKind
 
@@ -38,7 +39,10 @@ class ModbusLink(Protocol):
 
 
 def build_link(config: TransportConfig, baudrate: int) -> ModbusLink:
-    """pymodbus for serial and TCP; the library's own RTU framing for UDP."""
+    """pymodbus for serial ports and TCP; the library's own RTU framing for UDP and
+    for ESPHome serial proxies (serialx ports)."""
     if config.kind is TransportKind.RTU_OVER_UDP:
         return RtuUdpLink(config)
+    if config.kind is TransportKind.SERIAL and needs_serialx(config.address):
+        return RtuStreamLink(config, serialx_opener(config.address, baudrate))
     return PymodbusLink(config, baudrate)

@@ -17,15 +17,16 @@ one bridge take turns, one request at a time.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 import errno
 import ipaddress
 import socket
 from weakref import WeakKeyDictionary
 
-from .errors import PowmrConnectionError, PowmrPortInUseError, PowmrTimeoutError
-from .frames import RtuRequest, words_from_bytes
+from .errors import PowmrConnectionError, PowmrPortInUseError
+from .frames import RtuRequest
+from .rtu_link import AnswerCollector, RtuLink
 from .transport import TransportConfig
 
 type _Listener = Callable[[bytes], None]
@@ -100,7 +101,7 @@ async def _open_reply_port(bind: _Bind) -> _ReplyPort:
         return reply_port
 
 
-class RtuUdpLink:
+class RtuUdpLink(RtuLink):
     """A `ModbusLink` of RTU frames in UDP datagrams; every answer is CRC-checked."""
 
     def __init__(self, config: TransportConfig) -> None:
@@ -138,17 +139,6 @@ class RtuUdpLink:
             self._reply_port.release()
         self._reply_port = None
 
-    async def read_holding_registers(self, unit_id: int, address: int, count: int) -> list[int]:
-        return words_from_bytes(
-            await self._exchange(RtuRequest.read_holding(unit_id, address, count))
-        )
-
-    async def write_register(self, unit_id: int, address: int, value: int) -> None:
-        await self._exchange(RtuRequest.write_single(unit_id, address, value))
-
-    async def write_registers(self, unit_id: int, address: int, values: Sequence[int]) -> None:
-        await self._exchange(RtuRequest.write_multiple(unit_id, address, values))
-
     async def _exchange(self, request: RtuRequest) -> bytes:
         """Send one request and wait for the datagram(s) that make up its answer."""
         reply_port, peer = self._reply_port, self._peer
@@ -158,31 +148,15 @@ class RtuUdpLink:
             transport = reply_port.transport
             if transport is None or transport.is_closing():
                 raise PowmrConnectionError(f"{self.config.describe()}: the UDP socket is closed")
-            answer: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
-            received = bytearray()
-
-            def collect(data: bytes) -> None:
-                # The bridge sends one frame per datagram, but a pause on the serial line
-                # can split one; leftovers after a complete answer are noise.
-                if answer.done():
-                    return
-                received.extend(data)
-                length = request.answer_length(bytes(received))
-                if length is not None and len(received) >= length:
-                    answer.set_result(bytes(received[:length]))
-
-            reply_port.listeners[peer] = collect
+            # The bridge sends one frame per datagram, but a pause on the serial line
+            # can split one.
+            collector = AnswerCollector(request)
+            reply_port.listeners[peer] = collector.feed
             try:
                 transport.sendto(request.frame, (peer, self.config.port))
-                async with asyncio.timeout(self.config.timeout):
-                    frame = await answer
-            except TimeoutError as err:
-                raise PowmrTimeoutError(
-                    f"no answer from {self.config.describe()} in {self.config.timeout} s"
-                ) from err
+                return await collector.answer(self.config.timeout, self.config.describe())
             finally:
                 del reply_port.listeners[peer]
-        return request.parse_answer(frame)
 
 
 async def _resolve(host: str, port: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .registers import PowmrFamily
 
@@ -27,6 +28,22 @@ FAMILY_LINKS = {
     PowmrFamily.FAMILY_A: FamilyLink(baudrate=2400, unit_id=5),
     PowmrFamily.SMG_II: FamilyLink(baudrate=9600, unit_id=1),
 }
+
+
+# Query parameters of serial port URLs that carry credentials (serialx's `esphome://`).
+_SECRET_PARAMETERS = frozenset({"key", "noise_psk", "password"})
+
+
+def safe_address(address: str) -> str:
+    """The address with any credential in its query replaced, fit for logs and titles."""
+    parts = urlsplit(address)
+    if not parts.query:
+        return address
+    query = [
+        (name, "***" if name.lower() in _SECRET_PARAMETERS else value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query, safe="*")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +76,7 @@ class TransportConfig:
 
     def describe(self) -> str:
         if self.kind is TransportKind.SERIAL:
-            return f"{self.kind}:{self.address}"
+            return f"{self.kind}:{safe_address(self.address)}"
         if self.kind is TransportKind.RTU_OVER_UDP:
             return f"{self.kind}:{self.address}:{self.port} (answers to port {self.local_port})"
         return f"{self.kind}:{self.address}:{self.port}"
