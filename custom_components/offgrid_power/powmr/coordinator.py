@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import time
 from typing import Any, Protocol
 
+from homeassistant.components.diagnostics import REDACTED
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -33,6 +34,7 @@ from custom_components.offgrid_power.protocol.powmr import (
 )
 from custom_components.offgrid_power.protocol.powmr.derived import nominal_battery_voltage
 from custom_components.offgrid_power.protocol.powmr.registers import register_map, swap_bytes
+from custom_components.offgrid_power.protocol.powmr.transport import safe_address
 
 from .const import (
     CONF_BATTERY_CAPACITY,
@@ -380,6 +382,16 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
             link["transport"] = client.transport.kind.value
         return link
 
+    def _without_link(self, text: str | None) -> str | None:
+        """An error message with the entry's host or serial port taken out."""
+        if text is None:
+            return None
+        for key in (CONF_HOST, CONF_DEVICE):
+            if address := self.config_entry.data.get(key):
+                text = text.replace(safe_address(str(address)), REDACTED)
+                text = text.replace(str(address), REDACTED)
+        return text
+
     def diagnostics(self) -> dict[str, Any]:
         """Raw words per block, decoded values, read-plan state, counters and ratings."""
         data = self.data
@@ -391,7 +403,7 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
                 "consecutive_failures": self.counters.consecutive_failures,
                 "writes": self.counters.writes,
                 "failed_writes": self.counters.failed_writes,
-                "last_error": self.counters.last_error,
+                "last_error": self._without_link(self.counters.last_error),
             },
             "link": self._link_diagnostics(),
         }

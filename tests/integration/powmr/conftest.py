@@ -26,8 +26,10 @@ ENTRY_ID = "powmr_entry"
 
 @pytest.fixture
 async def simulator() -> AsyncIterator[PowmrSimulator]:
-    """One Family A unit on Modbus TCP, RTU over TCP and UDP, and the dongle's HTTP."""
-    config = SimulatorConfig(modbus_tcp_port=0, rtu_tcp_port=0, rtu_udp_port=0, http_port=0, seed=7)
+    """One Family A unit on Modbus TCP, RTU over TCP and UDP, a pty, and the dongle's HTTP."""
+    config = SimulatorConfig(
+        modbus_tcp_port=0, rtu_tcp_port=0, rtu_udp_port=0, serial=True, http_port=0, seed=7
+    )
     async with PowmrSimulator(config) as sim:
         yield sim
 
@@ -53,12 +55,15 @@ def free_udp_port() -> int:
 
 
 def make_entry(
-    hass: HomeAssistant, data: dict[str, Any], options: dict[str, Any] | None = None
+    hass: HomeAssistant,
+    data: dict[str, Any],
+    options: dict[str, Any] | None = None,
+    title: str = "PowMr test",
 ) -> MockConfigEntry:
     """Add an entry for ``data`` to Home Assistant."""
     entry = MockConfigEntry(
         domain=DOMAIN,
-        title="PowMr test",
+        title=title,
         data=data,
         options=options or {},
         unique_id=unique_id_for(data),
