@@ -13,6 +13,7 @@ from homeassistant.config_entries import (
     SOURCE_USER,
     SOURCE_ZEROCONF,
     ConfigEntryState,
+    ConfigFlowResult,
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -284,6 +285,12 @@ def _dongle_announcement(port: int, name: str = "ESP32-PowMr") -> ZeroconfServic
     )
 
 
+async def _discover(hass: HomeAssistant, port: int) -> ConfigFlowResult:
+    return await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_ZEROCONF}, data=_dongle_announcement(port)
+    )
+
+
 def test_manifest_matches_the_dongle_announcement() -> None:
     import json
     from pathlib import Path
@@ -301,11 +308,7 @@ async def test_zeroconf_discovers_the_dongle(
     hass: HomeAssistant, simulator: PowmrSimulator
 ) -> None:
     assert simulator.http_port is not None
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN,
-        context={"source": SOURCE_ZEROCONF},
-        data=_dongle_announcement(simulator.http_port),
-    )
+    result = await _discover(hass, simulator.http_port)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "powmr_zeroconf_confirm"
     assert result["description_placeholders"] == {
@@ -326,19 +329,13 @@ async def test_zeroconf_discovers_the_dongle(
     assert result["result"].state is ConfigEntryState.LOADED
 
     # Announced again: nothing new to add.
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN,
-        context={"source": SOURCE_ZEROCONF},
-        data=_dongle_announcement(simulator.http_port),
-    )
+    result = await _discover(hass, simulator.http_port)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
 
 
 async def test_zeroconf_web_server_without_the_json(hass: HomeAssistant) -> None:
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_ZEROCONF}, data=_dongle_announcement(_free_port())
-    )
+    result = await _discover(hass, _free_port())
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "not_powmr_dongle"
 
@@ -357,11 +354,7 @@ async def test_zeroconf_follows_a_dongle_to_its_new_address(
     await load(hass, entry)
     assert entry.state is ConfigEntryState.SETUP_RETRY
     assert simulator.http_port is not None
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN,
-        context={"source": SOURCE_ZEROCONF},
-        data=_dongle_announcement(simulator.http_port),
-    )
+    result = await _discover(hass, simulator.http_port)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
     await hass.async_block_till_done()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 import socket
 
 import pytest
@@ -87,35 +88,33 @@ async def start_bridge(unused_udp_port: int) -> AsyncIterator[BridgeStarter]:
         bridge.sender.close()
 
 
-async def connected(config: TransportConfig) -> RtuUdpLink:
+@asynccontextmanager
+async def connected(config: TransportConfig) -> AsyncIterator[RtuUdpLink]:
     link = RtuUdpLink(config)
     await link.connect()
-    return link
+    try:
+        yield link
+    finally:
+        link.close()
 
 
 async def test_answer_from_another_source_port_in_two_datagrams(
     start_bridge: BridgeStarter,
 ) -> None:
     bridge, config = await start_bridge()
-    link = await connected(config)
-    try:
+    async with connected(config) as link:
         assert await link.read_holding_registers(5, 4501, 45) == [0x1000 + i for i in range(45)]
         await link.write_register(5, 5002, 1)
         await link.write_registers(1, 300, [2])
-    finally:
-        link.close()
     assert bridge.requests[0] == RtuRequest.read_holding(5, 4501, 45).frame
     assert bridge.requests[2] == with_crc(bytes.fromhex("0110012c0001020002"))
 
 
 async def test_datagrams_from_another_host_are_ignored(start_bridge: BridgeStarter) -> None:
     _bridge, config = await start_bridge(source="127.0.0.2")
-    link = await connected(config)
-    try:
+    async with connected(config) as link:
         with pytest.raises(PowmrTimeoutError):
             await link.read_holding_registers(5, 4501, 3)
-    finally:
-        link.close()
 
 
 @pytest.mark.parametrize(
@@ -134,41 +133,31 @@ async def test_bad_read_answers(
     start_bridge: BridgeStarter, answer: Answer, error: type[Exception]
 ) -> None:
     _bridge, config = await start_bridge(answer)
-    link = await connected(config)
-    try:
+    async with connected(config) as link:
         with pytest.raises(error):
             await link.read_holding_registers(5, 4501, 1)
-    finally:
-        link.close()
 
 
 async def test_write_answer_must_echo_the_request(start_bridge: BridgeStarter) -> None:
     _bridge, config = await start_bridge(lambda request: [with_crc(request[:5] + b"\x09")])
-    link = await connected(config)
-    try:
+    async with connected(config) as link:
         with pytest.raises(PowmrFrameError, match="echo"):
             await link.write_register(5, 5002, 1)
-    finally:
-        link.close()
 
 
 async def test_links_share_a_reply_port_and_take_turns(start_bridge: BridgeStarter) -> None:
     bridge, config = await start_bridge()
-    first, second = await connected(config), await connected(config)
-    try:
+    async with connected(config) as first, connected(config) as second:
         results = await asyncio.gather(
             *(link.read_holding_registers(5, 4501, n) for link in (first, second) for n in (2, 3))
         )
         assert [len(words) for words in results] == [2, 3, 2, 3]
         first.close()
         assert await second.read_holding_registers(5, 4501, 1) == [0x1000]
-    finally:
-        first.close()
-        second.close()
     assert len(bridge.requests) == 5
     # The last user closed the socket; the port can be bound again at once.
-    relinked = await connected(config)
-    relinked.close()
+    async with connected(config):
+        pass
 
 
 async def test_reply_port_taken_by_another_program(start_bridge: BridgeStarter) -> None:
@@ -176,7 +165,8 @@ async def test_reply_port_taken_by_another_program(start_bridge: BridgeStarter) 
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as squatter:
         squatter.bind(("127.0.0.1", config.local_port))
         with pytest.raises(PowmrPortInUseError, match=str(config.local_port)):
-            await connected(config)
+            async with connected(config):
+                pass
 
 
 async def test_simulator_answers_the_sender(make_simulator: SimulatorFactory) -> None:
@@ -186,8 +176,5 @@ async def test_simulator_answers_the_sender(make_simulator: SimulatorFactory) ->
     config = TransportConfig(
         TransportKind.RTU_OVER_UDP, "127.0.0.1", simulator.rtu_udp_port, reply_port=0
     )
-    link = await connected(config)
-    try:
+    async with connected(config) as link:
         assert len(await link.read_holding_registers(5, 4546, 16)) == 16
-    finally:
-        link.close()
