@@ -10,7 +10,8 @@ from homeassistant.core import HomeAssistant
 from .models import OffGridConfigEntry
 
 # Keys that must never leave the house: Bluetooth and network keys, and the
-# addresses that identify a home's devices.
+# addresses that identify a home's devices (serial port paths carry adapter
+# serial numbers; titles may name a host).
 TO_REDACT: Final = {
     "key",
     "encryption_key",
@@ -25,6 +26,8 @@ TO_REDACT: Final = {
     "channel",
     "host",
     "mac",
+    "device",
+    "title",
 }
 
 

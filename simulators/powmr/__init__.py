@@ -1,4 +1,4 @@
-"""Simulated PowMr Family A inverter: Modbus over pty/TCP/UDP and the ESP32 dongle's HTTP JSON."""
+"""Simulated PowMr inverters (Family A, SMG-II): Modbus over pty/TCP/UDP, the dongle's HTTP JSON."""
 
 from .dongle_http import DongleFault, DongleSchema
 from .faults import Fault

@@ -7,6 +7,8 @@ import asyncio
 from contextlib import suppress
 import signal
 
+from custom_components.offgrid_power.protocol.powmr.registers import PowmrFamily
+
 from .dongle_http import DongleSchema
 from .profiles import PROFILES, Refusal
 from .simulator import LOOPBACK, PowmrSimulator, SimulatorConfig
@@ -21,7 +23,7 @@ def _loopback_port(value: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m simulators powmr", description="Simulated PowMr Family A inverter"
+        prog="python -m simulators powmr", description="Simulated PowMr inverter"
     )
     parser.add_argument("--tcp", type=_loopback_port, help="Modbus TCP on [127.0.0.1:]PORT")
     parser.add_argument("--rtu-tcp", type=_loopback_port, help="RTU over TCP on [127.0.0.1:]PORT")
@@ -31,10 +33,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--profile", choices=sorted(PROFILES), default="dongle")
     parser.add_argument("--refusal", choices=[r.value for r in Refusal], default=Refusal.SILENT)
     parser.add_argument("--schema", choices=[s.value for s in DongleSchema], default="current")
-    parser.add_argument("--unit-id", type=int, default=5)
+    parser.add_argument(
+        "--family", choices=[f.value for f in PowmrFamily], default=PowmrFamily.FAMILY_A.value
+    )
+    parser.add_argument("--unit-id", type=int, help="default: 5 for Family A, 1 for SMG-II")
     parser.add_argument("--time-scale", type=float, default=1.0, help="simulated s per real s")
     parser.add_argument("--start-hour", type=float, default=12.0)
     parser.add_argument("--wire-time", action="store_true", help="emulate 2400-baud transfer time")
+    parser.add_argument(
+        "--turnaround", type=float, default=0.0, help="seconds before each answer starts"
+    )
     parser.add_argument("--seed", type=int)
     return parser
 
@@ -68,12 +76,14 @@ def main(argv: list[str]) -> int:
         rtu_udp_port=args.rtu_udp,
         serial=args.serial,
         http_port=args.http,
+        family=PowmrFamily(args.family),
         profile=args.profile,
         refusal=Refusal(args.refusal),
         unit_id=args.unit_id,
         time_scale=args.time_scale,
         start_hour=args.start_hour,
         wire_time=args.wire_time,
+        turnaround=args.turnaround,
         dongle_schema=DongleSchema(args.schema),
         seed=args.seed,
     )

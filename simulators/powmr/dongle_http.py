@@ -16,7 +16,7 @@ from aiohttp import web
 from custom_components.offgrid_power.protocol.powmr.codec import decode
 from custom_components.offgrid_power.protocol.powmr.registers import FAMILY_A, swap_bytes
 
-from .model import InverterModel
+from .family_a import FamilyAModel
 
 
 class DongleSchema(StrEnum):
@@ -32,7 +32,7 @@ class DongleFault(StrEnum):
     STALL = "stall"  # no answer until the emulator stops
 
 
-def status_document(model: InverterModel, schema: DongleSchema) -> dict[str, dict[str, float]]:
+def status_document(model: FamilyAModel, schema: DongleSchema) -> dict[str, dict[str, float]]:
     logical = model.registers()
     values = decode(FAMILY_A, {4501: [swap_bytes(logical[a]) for a in range(4501, 4562)]})
 
@@ -95,7 +95,7 @@ def status_document(model: InverterModel, schema: DongleSchema) -> dict[str, dic
 
 
 class DongleEmulator:
-    def __init__(self, model: InverterModel, schema: DongleSchema = DongleSchema.CURRENT) -> None:
+    def __init__(self, model: FamilyAModel, schema: DongleSchema = DongleSchema.CURRENT) -> None:
         self.model = model
         self.schema = schema
         self.fault = DongleFault.NONE

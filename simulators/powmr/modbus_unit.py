@@ -1,8 +1,9 @@
-"""The datastore behind the pymodbus servers: answers like a Family A unit would.
+"""The datastore behind the pymodbus servers: answers like a PowMr unit would.
 
 pymodbus calls `async_getValues`/`async_setValues` for every request. This
-class byte-swaps the 45xx words, refuses reads the model profile refuses,
-validates 50xx writes, and applies wire time and injected faults. A silent
+class refuses reads the model profile refuses, hands the rest to the model
+(which lays out and validates the family's registers), and applies wire
+time, turnaround and injected faults. A silent
 refusal raises `NoSuchIdException`, which the server (started with
 `ignore_missing_devices=True`) turns into no answer at all.
 """
@@ -17,16 +18,13 @@ from pymodbus.constants import ExcCodes
 from pymodbus.datastore import ModbusServerContext
 from pymodbus.exceptions import NoSuchIdException
 
-from custom_components.offgrid_power.protocol.powmr.registers import swap_bytes
+from custom_components.offgrid_power.protocol.powmr.read_plan import read_wire_seconds
 
 from .faults import Fault, FaultInjector
-from .model import InverterModel
+from .model import InverterModel, ModbusRefusal
 from .profiles import ModelProfile, Refusal
 
 _READ_HOLDING = 3
-_REQUEST_OVERHEAD_BYTES = 8
-_RESPONSE_OVERHEAD_BYTES = 5
-_BITS_PER_BYTE = 10
 _STALL_POLL_S = 0.01
 
 
@@ -41,6 +39,7 @@ class SimulatedUnit(ModbusServerContext):
         refusal: Refusal = Refusal.SILENT,
         unit_id: int = 5,
         wire_baudrate: int | None = None,
+        turnaround: float = 0.0,
     ) -> None:
         # No super().__init__(): it would build pymodbus' own (deprecated) register store.
         # `old_simulator = True` makes the server use this object as it is.
@@ -51,6 +50,7 @@ class SimulatedUnit(ModbusServerContext):
         self.refusal = refusal
         self.unit_id = unit_id
         self.wire_baudrate = wire_baudrate
+        self.turnaround = turnaround
         self.faults = FaultInjector()
         self.requests = 0
         self._closing = asyncio.Event()
@@ -67,21 +67,19 @@ class SimulatedUnit(ModbusServerContext):
             await self._before_answer(device_id, count)
             if not self.profile.accepts(address, count):
                 return self._refuse()
-        if address >= 4501 and address + count <= 4562:
-            logical = self.model.registers()
-            return [swap_bytes(logical[a]) for a in range(address, address + count)]
-        values = [self.model.setting(a) for a in range(address, address + count)]
-        if any(value is None for value in values):
-            return ExcCodes.ILLEGAL_ADDRESS
-        return [value for value in values if value is not None]
+        try:
+            return self.model.read(address, count)
+        except ModbusRefusal as refusal:
+            return ExcCodes(refusal.code)
 
     async def async_setValues(
         self, device_id: int, func_code: int, address: int, values: Sequence[int] | Sequence[bool]
     ) -> ExcCodes | None:
         await self._before_answer(device_id, len(values))
-        for offset, value in enumerate(values):
-            if not self.model.write(address + offset, int(value)):
-                return ExcCodes.ILLEGAL_VALUE
+        try:
+            self.model.write(func_code, address, [int(value) for value in values])
+        except ModbusRefusal as refusal:
+            return ExcCodes(refusal.code)
         return None
 
     def packet_hook(self, *, has_crc: bool) -> Callable[[bool, bytes], bytes]:
@@ -120,17 +118,19 @@ class SimulatedUnit(ModbusServerContext):
         if task is not None:
             self._pending.add(task)
             task.add_done_callback(self._pending.discard)
+        delay = self.faults.delay  # taking the last counted fault clears it
         fault = self.faults.take(Fault.DROP, Fault.DELAY, Fault.STALL)
         if fault is Fault.DROP:
             raise NoSuchIdException("dropped by fault injection")
         if fault is Fault.DELAY:
-            await self._sleep(self.faults.delay)
+            await self._sleep(delay)
         if fault is Fault.STALL:
             while self.faults.fault is Fault.STALL and not self._closing.is_set():
                 await self._sleep(_STALL_POLL_S)
-        if self.wire_baudrate:
-            wire_bytes = _REQUEST_OVERHEAD_BYTES + _RESPONSE_OVERHEAD_BYTES + 2 * count
-            await self._sleep(wire_bytes * _BITS_PER_BYTE / self.wire_baudrate)
+        # Writes are timed like a read of as many registers: close enough for a simulator.
+        wire = read_wire_seconds(count, self.wire_baudrate) if self.wire_baudrate else 0.0
+        if wire or self.turnaround:
+            await self._sleep(self.turnaround + wire)
 
     async def _sleep(self, seconds: float) -> None:
         with suppress(TimeoutError):

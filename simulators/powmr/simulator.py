@@ -1,4 +1,7 @@
-"""`PowmrSimulator`: a Family A unit on every transport at once, started and stopped in-process.
+"""`PowmrSimulator`: a PowMr unit on every transport at once, started and stopped in-process.
+
+A Family A unit by default; `family=PowmrFamily.SMG_II` simulates an SMG-II
+unit instead (the ESP32 dongle's HTTP JSON exists for Family A only).
 
     async with PowmrSimulator(SimulatorConfig(rtu_tcp=True, http=True)) as sim:
         sim.rtu_tcp_port, sim.serial_path, sim.unit.faults.set("drop", count=1)
@@ -17,19 +20,28 @@ from typing import Any, Self
 from pymodbus import FramerType
 from pymodbus.server import ModbusSerialServer, ModbusTcpServer, ModbusUdpServer
 
+from custom_components.offgrid_power.protocol.powmr.registers import PowmrFamily
+from custom_components.offgrid_power.protocol.powmr.transport import FAMILY_LINKS
+
 from .dongle_http import DongleEmulator, DongleSchema
+from .family_a import FamilyAModel
 from .modbus_unit import SimulatedUnit
 from .model import InverterModel
 from .profiles import PROFILES, Refusal
 from .pty_link import PtyLink
+from .smg_ii import SmgModel
 
 LOOPBACK = "127.0.0.1"
 
 
 @dataclass(frozen=True, slots=True)
 class SimulatorConfig:
-    """Which endpoints to serve; a port of None leaves that endpoint off, 0 picks a free one."""
+    """Which endpoints to serve; a port of None leaves that endpoint off, 0 picks a free one.
 
+    `unit_id` and `baudrate` default to the family's (5 and 2400 for Family A).
+    """
+
+    family: PowmrFamily = PowmrFamily.FAMILY_A
     modbus_tcp_port: int | None = None
     rtu_tcp_port: int | None = None
     rtu_udp_port: int | None = None
@@ -37,11 +49,13 @@ class SimulatorConfig:
     http_port: int | None = None
     profile: str = "dongle"
     refusal: Refusal = Refusal.SILENT
-    unit_id: int = 5
+    unit_id: int | None = None
     time_scale: float = 1.0
     start_hour: float = 12.0
     wire_time: bool = False
-    baudrate: int = 2400
+    # Seconds the unit thinks before it answers each request (0: at once).
+    turnaround: float = 0.0
+    baudrate: int | None = None
     dongle_schema: DongleSchema = DongleSchema.CURRENT
     seed: int | None = None
 
@@ -58,7 +72,7 @@ class PowmrSimulator:
         self._pty: PtyLink | None = None
         self.model: InverterModel
         self.unit: SimulatedUnit
-        self.dongle: DongleEmulator
+        self.dongle: DongleEmulator | None = None
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -75,17 +89,22 @@ class PowmrSimulator:
     async def start(self) -> None:
         config = self.config
         loop = asyncio.get_running_loop()
-        self.model = InverterModel(
+        link = FAMILY_LINKS[config.family]
+        self.baudrate = config.baudrate or link.baudrate
+        model_class = FamilyAModel if config.family is PowmrFamily.FAMILY_A else SmgModel
+        self.model = model_class(
             loop.time, time_scale=config.time_scale, start_hour=config.start_hour, seed=config.seed
         )
         self.unit = SimulatedUnit(
             self.model,
             PROFILES[config.profile],
             refusal=config.refusal,
-            unit_id=config.unit_id,
-            wire_baudrate=config.baudrate if config.wire_time else None,
+            unit_id=config.unit_id or link.unit_id,
+            wire_baudrate=self.baudrate if config.wire_time else None,
+            turnaround=config.turnaround,
         )
-        self.dongle = DongleEmulator(self.model, config.dongle_schema)
+        if isinstance(self.model, FamilyAModel):
+            self.dongle = DongleEmulator(self.model, config.dongle_schema)
         try:
             await self._start_endpoints()
         except BaseException:
@@ -115,12 +134,14 @@ class PowmrSimulator:
                     self.unit,
                     framer=FramerType.RTU,
                     port=self._pty.unit_path,
-                    baudrate=config.baudrate,
+                    baudrate=self.baudrate,
                     **self._hooks(),
                 )
             )
             self.serial_path = self._pty.client_path
         if config.http_port is not None:
+            if self.dongle is None:
+                raise ValueError("the ESP32 dongle firmware talks to Family A units only")
             self.http_port = await self.dongle.start(LOOPBACK, config.http_port)
 
     def _hooks(self, framer: FramerType = FramerType.RTU) -> dict[str, Any]:
@@ -145,7 +166,8 @@ class PowmrSimulator:
         for server in self._servers:
             await server.shutdown()  # type: ignore[no-untyped-call]
         self._servers.clear()
-        await self.dongle.stop()
+        if self.dongle is not None:
+            await self.dongle.stop()
         if self._pty is not None:
             self._pty.close()
             self._pty = None

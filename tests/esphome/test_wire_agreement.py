@@ -20,16 +20,21 @@ from pymodbus import FramerType
 from pymodbus.client import ModbusUdpClient
 import pytest
 
+from custom_components.offgrid_power.powmr.const import DEFAULT_PORTS, Transport
 from custom_components.offgrid_power.protocol.masterbus import bridge as mb_bridge
 from custom_components.offgrid_power.protocol.masterbus.transports import MASTERBUS_BITRATE
+from custom_components.offgrid_power.protocol.powmr.errors import PowmrExceptionResponse
 from custom_components.offgrid_power.protocol.powmr.frames import with_crc
+from custom_components.offgrid_power.protocol.powmr.link import build_link
+from custom_components.offgrid_power.protocol.powmr.pymodbus_link import (
+    build_modbus_client,
+    unit_kwargs,
+)
 from custom_components.offgrid_power.protocol.powmr.registers import PowmrFamily
 from custom_components.offgrid_power.protocol.powmr.transport import (
     FAMILY_LINKS,
     TransportConfig,
     TransportKind,
-    build_modbus_client,
-    unit_kwargs,
 )
 
 from .bridge_peers import EspMasterBusBridge, EspRtuUdpBridge, ModbusRtuDevice, VirtualUart
@@ -39,8 +44,7 @@ from .esphome_yaml import ESPHOME_DIR, substitutions
 POWMR_FILES = ["powmr-serial-bridge.yaml", "powmr-serial-proxy.yaml", "offgrid-power-hub.yaml"]
 POWMR_UDP_FILES = ["powmr-serial-bridge.yaml", "offgrid-power-hub.yaml"]
 MASTERBUS_FILES = ["masterbus-can-bridge.yaml", "offgrid-power-hub.yaml"]
-# The integration's default for the "RTU over UDP" port; no constant exists for it yet.
-POWMR_UDP_PORT = 8899
+POWMR_UDP_PORT = DEFAULT_PORTS[Transport.RTU_OVER_UDP]
 
 
 def _resolve(subs: dict[str, str], key: str) -> str:
@@ -201,31 +205,33 @@ def test_line_silence_cuts_frames(
         assert sock.recvfrom(512)[0] == b"5678"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "protocol/powmr/transport.py builds AsyncModbusUdpClient for RTU over UDP: a connected "
-        "socket on an ephemeral port. ESPHome's udp component cannot answer the sender; it "
-        "replies from its own socket to reply_host:8899. The transport must listen on the "
-        "reply port and accept datagrams from the bridge's IP. Remove this marker then."
-    ),
-)
 async def test_integration_udp_transport_reads_through_the_bridge(
     powmr_bridge: tuple[EspRtuUdpBridge, ModbusRtuDevice, int],
 ) -> None:
-    """The integration's own RTU-over-UDP client against the ESP32 peer."""
-    peer, _device, _reply_port = powmr_bridge
-    client = build_modbus_client(
-        TransportConfig(TransportKind.RTU_OVER_UDP, "127.0.0.1", port=peer.port, timeout=0.5),
+    """The integration's own RTU-over-UDP link against the ESP32 peer: read, write, refusal."""
+    peer, device, reply_port = powmr_bridge
+    link = build_link(
+        TransportConfig(
+            TransportKind.RTU_OVER_UDP,
+            "127.0.0.1",
+            port=peer.port,
+            timeout=1.0,
+            reply_port=reply_port,
+        ),
         baudrate=2400,
     )
+    await link.connect()
     try:
-        await client.connect()
-        result = await client.read_holding_registers(4501, count=4, **unit_kwargs(5))
-        assert not result.isError()
-        assert result.registers == [REGISTERS[4501 + i] for i in range(4)]
+        assert await link.read_holding_registers(5, 4501, 45) == [
+            REGISTERS[4501 + i] for i in range(45)
+        ]
+        await link.write_register(5, 5002, 1)
+        assert device.registers[5002] == 1
+        with pytest.raises(PowmrExceptionResponse):  # the peer device knows FC03/FC06 only
+            await link.write_registers(5, 5004, [1])
     finally:
-        client.close()
+        link.close()
+    assert peer.rejected == 0
 
 
 # --------------------------------------------------------------------------- MasterBus

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.config_entries import (
+    ConfigEntry,
     ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
@@ -26,10 +27,16 @@ from homeassistant.helpers.selector import (
     SelectSelectorMode,
     TextSelector,
 )
+from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 import voluptuous as vol
 
 from custom_components.offgrid_power.const import CONF_FAMILY, LOGGER, Family
-from custom_components.offgrid_power.protocol.powmr import PowmrError, PowmrFamily
+from custom_components.offgrid_power.protocol.powmr import (
+    PowmrError,
+    PowmrFamily,
+    PowmrPortInUseError,
+)
+from custom_components.offgrid_power.protocol.powmr.transport import safe_address
 
 from .const import (
     CONF_BATTERY_CAPACITY,
@@ -37,7 +44,9 @@ from .const import (
     CONF_CHARGER_PRIORITY_VARIANT,
     CONF_DETECTED_PROTOCOL,
     CONF_ENABLE_WRITES,
+    CONF_MDNS_NAME,
     CONF_PROTOCOL,
+    CONF_REPLY_PORT,
     CONF_SCAN_INTERVAL,
     CONF_SOC_EMPTY_VOLTAGE,
     CONF_SOC_FULL_VOLTAGE,
@@ -53,6 +62,7 @@ from .const import (
     Transport,
 )
 from .coordinator import CONF_DEVICE, CONF_HOST, CONF_PORT, async_probe, unique_id_for
+from .serial_proxy import serial_port_selector, unsupported_serial_proxy
 
 # Translation keys of the selectors (under "selector" in en.json).
 TRANSPORT_SELECTOR = "powmr_transport"
@@ -74,12 +84,19 @@ def connection_schema(transport: Transport, defaults: Mapping[str, Any]) -> vol.
     fields: dict[Any, Any] = {}
     if transport is Transport.SERIAL:
         fields[vol.Required(CONF_DEVICE, default=defaults.get(CONF_DEVICE, "/dev/ttyUSB0"))] = (
-            TextSelector()
+            serial_port_selector()
         )
     else:
         fields[vol.Required(CONF_HOST, default=defaults.get(CONF_HOST, ""))] = TextSelector()
         fields[
             vol.Required(CONF_PORT, default=defaults.get(CONF_PORT, DEFAULT_PORTS[transport]))
+        ] = _integer(1, 65535)
+    if transport is Transport.RTU_OVER_UDP:
+        # The ESP32 bridge answers to this port on Home Assistant, not to the sender.
+        fields[
+            vol.Required(
+                CONF_REPLY_PORT, default=defaults.get(CONF_REPLY_PORT, DEFAULT_PORTS[transport])
+            )
         ] = _integer(1, 65535)
     if transport is not Transport.DONGLE_HTTP:
         fields[vol.Required(CONF_PROTOCOL, default=defaults.get(CONF_PROTOCOL, PROTOCOL_AUTO))] = (
@@ -113,7 +130,7 @@ def entry_data(transport: Transport, user_input: Mapping[str, Any]) -> dict[str,
     for key, value in user_input.items():
         if value in (None, ""):
             continue
-        if key in (CONF_PORT, CONF_UNIT_ID, CONF_BAUDRATE):
+        if key in (CONF_PORT, CONF_REPLY_PORT, CONF_UNIT_ID, CONF_BAUDRATE):
             value = int(value)
         elif isinstance(value, str):
             value = value.strip()
@@ -124,7 +141,7 @@ def entry_data(transport: Transport, user_input: Mapping[str, Any]) -> dict[str,
 def entry_title(data: Mapping[str, Any]) -> str:
     """A readable title: the link."""
     if data[CONF_TRANSPORT] == Transport.SERIAL:
-        return f"PowMr {data[CONF_DEVICE]}"
+        return f"PowMr {safe_address(data[CONF_DEVICE])}"
     return f"PowMr {data[CONF_HOST]}:{data[CONF_PORT]}"
 
 
@@ -132,6 +149,7 @@ class PowmrConfigFlowMixin(ConfigFlow):
     """The PowMr branch of the Off-Grid Power config flow."""
 
     _powmr_transport: Transport = Transport.MODBUS_TCP
+    _powmr_discovered: dict[str, Any]
 
     async def async_step_powmr(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Choose how Home Assistant reaches the inverter."""
@@ -176,6 +194,48 @@ class PowmrConfigFlowMixin(ConfigFlow):
             description_placeholders={"transport": transport.value},
         )
 
+    async def async_step_zeroconf(self, discovery_info: ZeroconfServiceInfo) -> ConfigFlowResult:
+        """An ESP32 PowMr dongle announced its web server (`_http._tcp`, default name)."""
+        name = discovery_info.name.split(".", 1)[0]
+        data = entry_data(
+            Transport.DONGLE_HTTP,
+            {
+                CONF_HOST: str(discovery_info.ip_address),
+                CONF_PORT: discovery_info.port or DEFAULT_PORTS[Transport.DONGLE_HTTP],
+                CONF_MDNS_NAME: name,
+            },
+        )
+        # A dongle found before under its mDNS name: follow it to its new address.
+        for entry in self._async_current_entries(include_ignore=False):
+            if entry.data.get(CONF_MDNS_NAME) == name:
+                if unique_id_for(entry.data) != unique_id_for(data):
+                    self._async_move_entry(entry, {**entry.data, **data})
+                return self.async_abort(reason="already_configured")
+        await self.async_set_unique_id(unique_id_for(data))
+        self._abort_if_unique_id_configured()
+        # Other web servers may carry a like name: only one that serves the dongle's JSON counts.
+        if await self._async_powmr_probe(data) is not None:
+            return self.async_abort(reason="not_powmr_dongle")
+        self._powmr_discovered = data
+        self.context["title_placeholders"] = {"name": name}
+        return await self.async_step_powmr_zeroconf_confirm()
+
+    async def async_step_powmr_zeroconf_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Let the user confirm the discovered dongle."""
+        data = self._powmr_discovered
+        if user_input is not None:
+            return self.async_create_entry(title=entry_title(data), data=data)
+        self._set_confirm_only()
+        return self.async_show_form(
+            step_id="powmr_zeroconf_confirm",
+            description_placeholders={
+                "name": data[CONF_MDNS_NAME],
+                "host": f"{data[CONF_HOST]}:{data[CONF_PORT]}",
+            },
+        )
+
     async def async_step_powmr_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -185,6 +245,8 @@ class PowmrConfigFlowMixin(ConfigFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = entry_data(transport, user_input)
+            if CONF_MDNS_NAME in entry.data:
+                data[CONF_MDNS_NAME] = entry.data[CONF_MDNS_NAME]
             unique_id = unique_id_for(data)
             if any(
                 other.unique_id == unique_id and other.entry_id != entry.entry_id
@@ -193,13 +255,7 @@ class PowmrConfigFlowMixin(ConfigFlow):
                 return self.async_abort(reason="already_configured")
             error = await self._async_powmr_probe(data)
             if error is None:
-                # A loaded entry's update listener reloads it with the new link;
-                # one that is waiting to retry is reloaded here.
-                self.hass.config_entries.async_update_entry(
-                    entry, unique_id=unique_id, title=entry_title(data), data=data
-                )
-                if entry.state is not ConfigEntryState.LOADED:
-                    self.hass.config_entries.async_schedule_reload(entry.entry_id)
+                self._async_move_entry(entry, data)
                 return self.async_abort(reason="reconfigure_successful")
             errors["base"] = error
         return self.async_show_form(
@@ -209,10 +265,27 @@ class PowmrConfigFlowMixin(ConfigFlow):
             description_placeholders={"transport": transport.value},
         )
 
+    def _async_move_entry(self, entry: ConfigEntry, data: dict[str, Any]) -> None:
+        """Point an entry at a new link.
+
+        A loaded entry's update listener reloads it with the new link; one that
+        is waiting to retry is reloaded here.
+        """
+        self.hass.config_entries.async_update_entry(
+            entry, unique_id=unique_id_for(data), title=entry_title(data), data=data
+        )
+        if entry.state is not ConfigEntryState.LOADED:
+            self.hass.config_entries.async_schedule_reload(entry.entry_id)
+
     async def _async_powmr_probe(self, data: dict[str, Any]) -> str | None:
         """Probe the unit; store the family it speaks; return an error key on failure."""
+        if unsupported_serial_proxy(str(data.get(CONF_DEVICE, ""))):
+            return "serial_proxy_unsupported"
         try:
             family = await async_probe(self.hass, data)
+        except PowmrPortInUseError as err:
+            LOGGER.debug("PowMr probe of %s failed: %s", unique_id_for(data), err)
+            return "reply_port_in_use"
         except PowmrError as err:
             LOGGER.debug("PowMr probe of %s failed: %s", unique_id_for(data), err)
             return "cannot_connect"

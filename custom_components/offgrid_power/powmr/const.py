@@ -16,6 +16,9 @@ CONF_PROTOCOL: Final = "protocol"
 CONF_DETECTED_PROTOCOL: Final = "detected_protocol"
 CONF_UNIT_ID: Final = "unit_id"
 CONF_BAUDRATE: Final = "baudrate"
+CONF_REPLY_PORT: Final = "reply_port"
+# The instance name an ESP32 dongle announces over mDNS; follows it across address changes.
+CONF_MDNS_NAME: Final = "mdns_name"
 
 CONF_CHARGER_PRIORITY_VARIANT: Final = "charger_priority_variant"
 CONF_BATTERY_CAPACITY: Final = "battery_capacity_wh"

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import time
 from typing import Any, Protocol
 
+from homeassistant.components.diagnostics import REDACTED
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -31,7 +32,9 @@ from custom_components.offgrid_power.protocol.powmr import (
     TransportKind,
     parse_status,
 )
+from custom_components.offgrid_power.protocol.powmr.derived import nominal_battery_voltage
 from custom_components.offgrid_power.protocol.powmr.registers import register_map, swap_bytes
+from custom_components.offgrid_power.protocol.powmr.transport import safe_address
 
 from .const import (
     CONF_BATTERY_CAPACITY,
@@ -39,6 +42,7 @@ from .const import (
     CONF_CHARGER_PRIORITY_VARIANT,
     CONF_DETECTED_PROTOCOL,
     CONF_PROTOCOL,
+    CONF_REPLY_PORT,
     CONF_SOC_EMPTY_VOLTAGE,
     CONF_SOC_FULL_VOLTAGE,
     CONF_TRANSPORT,
@@ -91,6 +95,7 @@ def transport_config(data: Mapping[str, Any]) -> TransportConfig:
         str(data[CONF_HOST]),
         port=int(data.get(CONF_PORT, DEFAULT_PORTS[transport])),
         unit_id=data.get(CONF_UNIT_ID),
+        reply_port=data.get(CONF_REPLY_PORT),
     )
 
 
@@ -328,7 +333,7 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
         client = self.client
         if client is not None and client.battery_nominal_voltage is not None:
             return client.battery_nominal_voltage
-        return snapshot.number("rated_battery_voltage")
+        return nominal_battery_voltage(snapshot)
 
     async def async_write_setting(self, key: str, value: float | str | bool) -> None:
         """Validate, write, read back, then refresh so every entity shows the device's value."""
@@ -377,6 +382,16 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
             link["transport"] = client.transport.kind.value
         return link
 
+    def _without_link(self, text: str | None) -> str | None:
+        """An error message with the entry's host or serial port taken out."""
+        if text is None:
+            return None
+        for key in (CONF_HOST, CONF_DEVICE):
+            if address := self.config_entry.data.get(key):
+                text = text.replace(safe_address(str(address)), REDACTED)
+                text = text.replace(str(address), REDACTED)
+        return text
+
     def diagnostics(self) -> dict[str, Any]:
         """Raw words per block, decoded values, read-plan state, counters and ratings."""
         data = self.data
@@ -388,7 +403,7 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
                 "consecutive_failures": self.counters.consecutive_failures,
                 "writes": self.counters.writes,
                 "failed_writes": self.counters.failed_writes,
-                "last_error": self.counters.last_error,
+                "last_error": self._without_link(self.counters.last_error),
             },
             "link": self._link_diagnostics(),
         }

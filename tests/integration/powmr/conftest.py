@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
+import socket
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -25,8 +26,10 @@ ENTRY_ID = "powmr_entry"
 
 @pytest.fixture
 async def simulator() -> AsyncIterator[PowmrSimulator]:
-    """One Family A unit on Modbus TCP, RTU over TCP and the dongle's HTTP."""
-    config = SimulatorConfig(modbus_tcp_port=0, rtu_tcp_port=0, http_port=0, seed=7)
+    """One Family A unit on Modbus TCP, RTU over TCP and UDP, a pty, and the dongle's HTTP."""
+    config = SimulatorConfig(
+        modbus_tcp_port=0, rtu_tcp_port=0, rtu_udp_port=0, serial=True, http_port=0, seed=7
+    )
     async with PowmrSimulator(config) as sim:
         yield sim
 
@@ -44,13 +47,23 @@ def modbus_tcp_data(sim: PowmrSimulator, **extra: Any) -> dict[str, Any]:
     }
 
 
+def free_udp_port() -> int:
+    """A UDP port nobody listens on right now, for the reply port of RTU over UDP."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def make_entry(
-    hass: HomeAssistant, data: dict[str, Any], options: dict[str, Any] | None = None
+    hass: HomeAssistant,
+    data: dict[str, Any],
+    options: dict[str, Any] | None = None,
+    title: str = "PowMr test",
 ) -> MockConfigEntry:
     """Add an entry for ``data`` to Home Assistant."""
     entry = MockConfigEntry(
         domain=DOMAIN,
-        title="PowMr test",
+        title=title,
         data=data,
         options=options or {},
         unique_id=unique_id_for(data),

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+import logging
+
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import mock_restore_cache_with_extra_data
+from pytest_homeassistant_custom_component.common import (
+    async_fire_time_changed,
+    mock_restore_cache_with_extra_data,
+)
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.offgrid_power.const import DOMAIN
-from simulators.powmr import Fault, PowmrSimulator
+from custom_components.offgrid_power.powmr.config_flow import entry_title
+from simulators.powmr import DongleFault, Fault, PowmrSimulator
 
 from .conftest import (
     ENTRY_ID,
     coordinator,
     entity_id,
+    free_udp_port,
     load,
     make_entry,
     modbus_tcp_data,
@@ -63,8 +71,19 @@ async def test_states_over_modbus_tcp(hass: HomeAssistant, simulator: PowmrSimul
     assert device is not None
 
 
-async def test_rtu_over_tcp(hass: HomeAssistant, simulator: PowmrSimulator) -> None:
-    data = modbus_tcp_data(simulator, transport="rtu_over_tcp", port=simulator.rtu_tcp_port)
+@pytest.mark.parametrize("transport", ["rtu_over_tcp", "rtu_over_udp"])
+async def test_rtu_transports(
+    hass: HomeAssistant, simulator: PowmrSimulator, transport: str
+) -> None:
+    if transport == "rtu_over_tcp":
+        data = modbus_tcp_data(simulator, transport=transport, port=simulator.rtu_tcp_port)
+    else:
+        data = modbus_tcp_data(
+            simulator,
+            transport=transport,
+            port=simulator.rtu_udp_port,
+            reply_port=free_udp_port(),
+        )
     entry = make_entry(hass, data)
     await load(hass, entry)
     assert entry.state is ConfigEntryState.LOADED
@@ -178,11 +197,18 @@ async def test_energy_restored_after_restart(
 async def test_diagnostics(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, simulator: PowmrSimulator
 ) -> None:
-    entry = make_entry(hass, modbus_tcp_data(simulator))
+    data = modbus_tcp_data(simulator)
+    entry = make_entry(hass, data, title=entry_title(data))
     await load(hass, entry)
+    # The unit goes away: a read times out, then the error names the link it cannot reach.
+    await short_timeouts(entry)
+    await simulator.stop()
+    await refresh(hass, entry)
+    await refresh(hass, entry)
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
     assert diagnostics["entry"]["data"]["host"] == "**REDACTED**"
     assert diagnostics["entry"]["unique_id"] == "**REDACTED**"
+    assert diagnostics["entry"]["title"] == "**REDACTED**"
     runtime = diagnostics["runtime"]
     assert runtime["protocol"] == "family_a"
     assert runtime["link"]["read_plan"]["accepted"] == "dongle"
@@ -192,8 +218,29 @@ async def test_diagnostics(
     assert block["wire"].split()[0] == "1c01"
     assert block["logical"].split()[0] == "011c"
     assert runtime["ratings"]["rated_battery_voltage"] == 24.0
-    assert runtime["counters"]["failed_polls"] == 0
+    assert runtime["counters"]["failed_polls"] == 2
+    assert "modbus_tcp:**REDACTED**:" in runtime["counters"]["last_error"]
     assert "127.0.0.1" not in str(diagnostics)
+
+
+async def test_serial_port_entry_and_its_diagnostics(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, simulator: PowmrSimulator
+) -> None:
+    """A pty stands in for the USB adapter; its path never reaches the diagnostics."""
+    assert simulator.serial_path is not None
+    data = {
+        "family": "powmr",
+        "transport": "serial",
+        "device": simulator.serial_path,
+        "detected_protocol": "family_a",
+    }
+    entry = make_entry(hass, data, title=entry_title(data))
+    await load(hass, entry)
+    assert entry.state is ConfigEntryState.LOADED
+    assert _number(hass, "sensor", "output_frequency") == 50.0
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    assert diagnostics["entry"]["data"]["device"] == "**REDACTED**"
+    assert simulator.serial_path not in str(diagnostics)
 
 
 async def test_unknown_enum_code_is_unknown(
@@ -205,3 +252,78 @@ async def test_unknown_enum_code_is_unknown(
     await poll(hass, freezer)
     state = hass.states.get(entity_id(hass, "sensor", "output_source_priority")).state
     assert state == STATE_UNKNOWN
+
+
+async def test_energy_never_bridges_a_long_gap(
+    hass: HomeAssistant, simulator: PowmrSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    entry = make_entry(hass, modbus_tcp_data(simulator))
+    await load(hass, entry)
+    load_energy = entity_id(hass, "sensor", "load_energy")
+    await poll(hass, freezer)
+    before = float(hass.states.get(load_energy).state)
+    assert before > 0
+    # Home Assistant was busy (or the clock jumped): ten minutes between two good polls.
+    freezer.tick(timedelta(minutes=10))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert float(hass.states.get(load_energy).state) == pytest.approx(before)
+    await poll(hass, freezer)
+    assert float(hass.states.get(load_energy).state) > before
+
+
+async def test_unavailable_is_logged_once_and_recovery_once(
+    hass: HomeAssistant, simulator: PowmrSimulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    entry = make_entry(hass, modbus_tcp_data(simulator))
+    await load(hass, entry)
+    await short_timeouts(entry)
+    caplog.set_level(logging.INFO)
+    caplog.clear()
+    simulator.unit.faults.set(Fault.DROP)
+    for _ in range(3):
+        await refresh(hass, entry)
+    assert hass.states.get(entity_id(hass, "sensor", "battery_voltage")).state == STATE_UNAVAILABLE
+    simulator.unit.faults.clear()
+    for _ in range(2):
+        await refresh(hass, entry)
+    assert hass.states.get(entity_id(hass, "sensor", "battery_voltage")).state != STATE_UNAVAILABLE
+    messages = [record.getMessage() for record in caplog.records if record.levelno >= logging.INFO]
+    assert len([m for m in messages if m.startswith("Error fetching PowMr")]) == 1
+    assert len([m for m in messages if m.endswith("data recovered")]) == 1
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        (DongleFault.INVALID, STATE_UNAVAILABLE),  # valid_info 0: stale values, not published
+        (DongleFault.HTTP_500, STATE_UNAVAILABLE),
+        (DongleFault.MISSING_KEYS, STATE_UNKNOWN),  # no `dc` group: unknown, never 0
+    ],
+)
+async def test_dongle_bad_documents(
+    hass: HomeAssistant, simulator: PowmrSimulator, fault: DongleFault, expected: str
+) -> None:
+    data = {
+        "family": "powmr",
+        "transport": "dongle_http",
+        "host": "127.0.0.1",
+        "port": simulator.http_port,
+    }
+    entry = make_entry(hass, data)
+    await load(hass, entry)
+    await refresh(hass, entry)
+    pv_energy = entity_id(hass, "sensor", "pv_energy")
+    battery_energy = entity_id(hass, "sensor", "battery_charge_energy")
+    before = hass.states.get(battery_energy).state
+    assert simulator.dongle is not None
+    simulator.dongle.fault = fault
+    await refresh(hass, entry)
+    assert hass.states.get(entity_id(hass, "sensor", "battery_voltage")).state == expected
+    if expected == STATE_UNKNOWN:
+        # The battery counter has no input: it stands still; PV still counts.
+        assert hass.states.get(battery_energy).state == before
+        assert float(hass.states.get(pv_energy).state) >= 0
+    simulator.dongle.fault = DongleFault.NONE
+    await refresh(hass, entry)
+    assert float(hass.states.get(entity_id(hass, "sensor", "battery_voltage")).state) > 20

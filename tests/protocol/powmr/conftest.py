@@ -81,4 +81,6 @@ def transport_to(
         TransportKind.MODBUS_TCP: simulator.modbus_tcp_port,
     }[kind]
     assert port is not None
-    return TransportConfig(kind, "127.0.0.1", port, timeout=timeout)
+    # The simulator answers the sender, so any free reply port will do.
+    reply_port = 0 if kind is TransportKind.RTU_OVER_UDP else None
+    return TransportConfig(kind, "127.0.0.1", port, timeout=timeout, reply_port=reply_port)

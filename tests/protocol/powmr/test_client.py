@@ -129,7 +129,7 @@ async def test_nothing_plausible_answers(make_simulator: SimulatorFactory) -> No
 
 
 @pytest.mark.parametrize("kind", ALL_TRANSPORTS)
-@pytest.mark.parametrize("fault", [Fault.DROP, Fault.CRC, Fault.GARBAGE, Fault.STALL])
+@pytest.mark.parametrize("fault", [Fault.DROP, Fault.CRC, Fault.GARBAGE, Fault.DELAY, Fault.STALL])
 async def test_faults_fail_one_poll_then_recover(
     make_simulator: SimulatorFactory, kind: TransportKind, fault: Fault
 ) -> None:
@@ -138,13 +138,15 @@ async def test_faults_fail_one_poll_then_recover(
         transport_to(simulator, kind, timeout=0.2), PowmrFamily.FAMILY_A
     ) as client:
         await client.read_snapshot()
-        simulator.unit.faults.set(fault, count=None if fault is Fault.STALL else 1)
+        # A delay beyond the time-out; a stall lasts until cleared.
+        simulator.unit.faults.set(fault, count=None if fault is Fault.STALL else 1, delay=0.4)
         with pytest.raises(PowmrError):
             await client.read_snapshot()
         simulator.unit.faults.clear()
-        await asyncio.sleep(0.05)  # let a late or garbled answer drain
-        snapshot = await client.read_snapshot()
-        assert snapshot["battery_voltage"] is not None
+        await asyncio.sleep(0.3)  # the late answer (if any) arrives meanwhile
+        for _ in range(2):  # and is not taken for the answer to a later request
+            snapshot = await client.read_snapshot()
+            assert snapshot["battery_voltage"] is not None
         assert client.plan_state is not None
         assert client.plan_state.accepted == "dongle"  # a fault is not a refusal
 
@@ -177,6 +179,15 @@ async def test_wire_time_emulation(make_simulator: SimulatorFactory) -> None:
         await client.read_registers(4546, 16)
         # 8 + 37 bytes at 2400 baud: about 0.19 s.
         assert 0.15 < time.monotonic() - started < 1.0
+
+
+async def test_turnaround_emulation(make_simulator: SimulatorFactory) -> None:
+    simulator = await make_simulator(rtu_tcp_port=0, turnaround=0.2)
+    transport = transport_to(simulator, TransportKind.RTU_OVER_TCP, timeout=2.0)
+    async with PowmrClient(transport, PowmrFamily.FAMILY_A) as client:
+        started = time.monotonic()
+        await client.read_registers(4546, 1)
+        assert 0.2 <= time.monotonic() - started < 1.0
 
 
 async def test_reconnect_backs_off(unused_tcp_port: int) -> None:

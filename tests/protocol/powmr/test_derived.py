@@ -14,6 +14,7 @@ from custom_components.offgrid_power.protocol.powmr.codec import PowmrSnapshot
 from custom_components.offgrid_power.protocol.powmr.derived import (
     battery_mode_efficiency,
     battery_power,
+    nominal_battery_voltage,
     power_factor,
     pv_current,
     soc_from_voltage,
@@ -109,3 +110,18 @@ def test_autonomy_in_battery_mode() -> None:
     values = calculator.update(snapshot, 0.0)
     assert values.autonomy_minutes is not None
     assert 100 < values.autonomy_minutes < 200
+
+
+@pytest.mark.parametrize(
+    ("logical", "nominal"),
+    [
+        ({"rated_battery_voltage": 480, "battery_voltage": 265}, 48.0),  # the rating wins
+        ({"battery_voltage": 132}, 12.0),
+        ({"battery_voltage": 265}, 24.0),
+        ({"battery_voltage": 540}, 48.0),
+        ({"battery_voltage": 30}, None),  # no bank of any nominal voltage reads 3 V
+        ({}, None),
+    ],
+)
+def test_nominal_battery_voltage(logical: dict[str, int], nominal: float | None) -> None:
+    assert nominal_battery_voltage(family_a(**logical)) == nominal

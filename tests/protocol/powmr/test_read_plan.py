@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from custom_components.offgrid_power.protocol.powmr.read_plan import (
     CHUNKED_A_PLAN,
     DONGLE_PLAN,
@@ -9,6 +11,7 @@ from custom_components.offgrid_power.protocol.powmr.read_plan import (
     PLANS,
     SMG_CHUNKED_PLAN,
     PlanSelector,
+    read_wire_seconds,
 )
 from custom_components.offgrid_power.protocol.powmr.registers import FAMILY_A, PowmrFamily
 
@@ -47,3 +50,9 @@ def test_chunks_and_whole_items() -> None:
     assert all(block.count <= 3 for block in CHUNKED_A_PLAN.blocks)
     starts = {block.start for block in SMG_CHUNKED_PLAN.blocks}
     assert 101 not in starts  # never inside the 32-bit fault word
+
+
+def test_wire_time_of_the_dongle_plan() -> None:
+    # Reference §2.1: 8-byte requests; answers of 95 bytes (45 registers) and 37 bytes (16).
+    assert read_wire_seconds(45, 2400) == pytest.approx((8 + 95) * 10 / 2400)
+    assert DONGLE_PLAN.wire_seconds(2400) == pytest.approx((8 + 95 + 8 + 37) * 10 / 2400)

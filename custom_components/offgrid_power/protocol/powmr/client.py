@@ -9,19 +9,18 @@ be taken for the reply to the next request.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
-from contextlib import suppress
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict
 import time
 from types import MappingProxyType, TracebackType
 from typing import Self
 
 import pymodbus
-from pymodbus.client.base import ModbusBaseClient
-from pymodbus.exceptions import ConnectionException, ModbusException, ModbusIOException
 
 from .backoff import Backoff
 from .codec import PowmrSnapshot, Value, decode
+from .derived import nominal_battery_voltage
 from .detect import PROBES, looks_like
 from .errors import (
     PowmrConnectionError,
@@ -33,13 +32,11 @@ from .errors import (
     PowmrTimeoutError,
     PowmrWriteNotConfirmedError,
 )
+from .link import ModbusLink, build_link
 from .read_plan import DEFAULT_REPROBE_INTERVAL_S, PLANS, Block, PlanSelector, PlanState, ReadPlan
 from .registers import PowmrFamily, RegisterMap, Setting, register_map
 from .settings import decode_setting, encode_setting
-from .transport import TransportConfig, build_modbus_client, unit_kwargs
-
-_READ_HOLDING_REGISTERS = 0x03
-_NOMINAL_BATTERY_VOLTAGES = (12.0, 24.0, 48.0)
+from .transport import TransportConfig
 
 type WireBlocks = dict[int, list[int]]
 
@@ -67,7 +64,7 @@ class PowmrClient:
         self._backoff = backoff or Backoff()
         self._clock = clock
         self._lock = asyncio.Lock()
-        self._modbus: ModbusBaseClient | None = None
+        self._link: ModbusLink | None = None
         self._baudrate: int | None = None
         self._family: PowmrFamily | None = None
         self._map: RegisterMap | None = None
@@ -221,82 +218,65 @@ class PowmrClient:
             raise refusal
         return blocks
 
-    async def _connected(self, family: PowmrFamily) -> ModbusBaseClient:
+    async def _connected(self, family: PowmrFamily) -> ModbusLink:
         baudrate = self.transport.link(family).baudrate
-        if self._modbus is not None and self._baudrate == baudrate and self._modbus.connected:
-            return self._modbus
+        if self._link is not None and self._baudrate == baudrate and self._link.connected:
+            return self._link
         self._drop_connection()
         wait = self._backoff.remaining(self._clock())
         if wait > 0:
             raise PowmrConnectionError(f"reconnect in {wait:.1f} s ({self.transport.describe()})")
-        client = build_modbus_client(self.transport, baudrate)
+        link = build_link(self.transport, baudrate)
         try:
-            connected = await client.connect()
-        except (OSError, ModbusException) as err:
-            connected = False
-            reason: object = err
-        else:
-            reason = "refused"
-        if not connected:
-            client.close()
+            await link.connect()
+        except PowmrConnectionError:
+            link.close()
             self._backoff.failed(self._clock())
-            raise PowmrConnectionError(f"cannot connect to {self.transport.describe()}: {reason}")
+            raise
         self._backoff.succeeded()
-        self._modbus, self._baudrate = client, baudrate
-        return client
+        self._link, self._baudrate = link, baudrate
+        return link
 
     def _drop_connection(self) -> None:
-        if self._modbus is not None:
-            with suppress(Exception):
-                self._modbus.close()
-        self._modbus = None
+        if self._link is not None:
+            self._link.close()
+        self._link = None
 
     async def _read(self, block: Block, family: PowmrFamily | None = None) -> list[int]:
         family = family or self._family or PowmrFamily.FAMILY_A
-        client = await self._connected(family)
-        try:
-            response = await client.read_holding_registers(
-                block.start, count=block.count, **unit_kwargs(self._unit_id(family))
+        link = await self._connected(family)
+        with self._dropped_on_failure():
+            return await link.read_holding_registers(
+                self._unit_id(family), block.start, block.count
             )
-        except (ModbusIOException, TimeoutError) as err:
-            self._drop_connection()
-            raise PowmrTimeoutError(f"no answer to read {block.start}x{block.count}") from err
-        except ConnectionException as err:
-            self._drop_connection()
-            raise PowmrConnectionError(str(err)) from err
-        except ModbusException as err:
-            self._drop_connection()
-            raise PowmrFrameError(str(err)) from err
-        if response.isError():
-            code = getattr(response, "exception_code", 0)
-            raise PowmrExceptionResponse(_READ_HOLDING_REGISTERS, code)
-        registers = list(response.registers)
-        if len(registers) != block.count:
-            raise PowmrFrameError(f"asked for {block.count} registers, got {len(registers)}")
-        return registers
 
     async def _write(self, setting: Setting, raw: int) -> None:
         wait = self._next_write_at - self._clock()
         if wait > 0:
             await asyncio.sleep(wait)
         assert self._family is not None
-        client = await self._connected(self._family)
-        unit = unit_kwargs(self._unit_id())
+        link = await self._connected(self._family)
+        unit_id = self._unit_id()
         try:
-            if self._family is PowmrFamily.FAMILY_A:
-                response = await client.write_register(setting.address, raw, **unit)
-            else:
-                response = await client.write_registers(setting.address, [raw], **unit)
-        except (ModbusIOException, TimeoutError) as err:
-            self._drop_connection()
-            raise PowmrTimeoutError(f"no answer to write {setting.key}") from err
-        except ModbusException as err:
-            self._drop_connection()
-            raise PowmrConnectionError(str(err)) from err
+            with self._dropped_on_failure():
+                if self._family is PowmrFamily.FAMILY_A:
+                    await link.write_register(unit_id, setting.address, raw)
+                else:
+                    await link.write_registers(unit_id, setting.address, [raw])
         finally:
             self._next_write_at = self._clock() + self.write_cooldown
-        if response.isError():
-            raise PowmrExceptionResponse(response.function_code & 0x7F, response.exception_code)
+
+    @contextmanager
+    def _dropped_on_failure(self) -> Iterator[None]:
+        """After a timeout or a garbled answer the link may be out of step: start over,
+        so a late answer is never taken for the next request. A refusal is an answer."""
+        try:
+            yield
+        except PowmrExceptionResponse:
+            raise
+        except PowmrError:
+            self._drop_connection()
+            raise
 
     async def _read_back(self, setting: Setting) -> Value:
         try:
@@ -317,6 +297,5 @@ class PowmrClient:
         return next(flag.address for flag in register_map.flags if flag.key == key)
 
     def _learn_nominal_voltage(self, snapshot: PowmrSnapshot) -> None:
-        rated = snapshot.number("rated_battery_voltage")
-        if self.battery_nominal_voltage is None and rated in _NOMINAL_BATTERY_VOLTAGES:
-            self.battery_nominal_voltage = rated
+        if self.battery_nominal_voltage is None:
+            self.battery_nominal_voltage = nominal_battery_voltage(snapshot)

@@ -64,6 +64,25 @@ def corrected_voltage(voltage: float, net_current_a: float, resistance_ohm: floa
     return voltage - resistance_ohm * net_current_a
 
 
+NOMINAL_BATTERY_VOLTAGES = (12.0, 24.0, 48.0)
+# Every lead-acid or LiFePO4 bank of a nominal voltage V stays within these
+# fractions of V, and the windows of 12, 24 and 48 V do not overlap.
+_NOMINAL_WINDOW = (0.75, 1.35)
+
+
+def nominal_battery_voltage(snapshot: PowmrSnapshot) -> float | None:
+    """The bank's nominal voltage: the unit's rating (Family A 4525) when it reports one,
+    else the nominal voltage whose window the measured voltage lies in (SMG-II has no rating)."""
+    rated = snapshot.number("rated_battery_voltage")
+    if rated in NOMINAL_BATTERY_VOLTAGES:
+        return rated
+    measured = snapshot.number("battery_voltage")
+    if measured is None:
+        return None
+    low, high = _NOMINAL_WINDOW
+    return next((v for v in NOMINAL_BATTERY_VOLTAGES if low * v <= measured <= high * v), None)
+
+
 def soc_from_voltage(voltage: float, empty_v: float, full_v: float) -> float:
     return max(0.0, min(100.0, 100.0 * (voltage - empty_v) / (full_v - empty_v)))
 

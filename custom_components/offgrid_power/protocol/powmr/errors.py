@@ -17,6 +17,10 @@ class PowmrConnectionError(PowmrError):
     """The transport could not be opened or was lost."""
 
 
+class PowmrPortInUseError(PowmrConnectionError):
+    """The local UDP port that answers come back to is taken by another program."""
+
+
 class PowmrTimeoutError(PowmrConnectionError):
     """The unit did not answer in time (Family A units stay silent on reads they refuse)."""
 

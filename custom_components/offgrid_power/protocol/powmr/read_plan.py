@@ -26,6 +26,18 @@ class Block:
         return self.start + self.count
 
 
+# An FC03 exchange: an 8-byte request, then 5 bytes of envelope and 2 per register,
+# each byte 10 bits long at 8N1.
+_REQUEST_BYTES = 8
+_ANSWER_ENVELOPE_BYTES = 5
+_BITS_PER_BYTE = 10
+
+
+def read_wire_seconds(count: int, baudrate: int) -> float:
+    """Time a read of `count` registers keeps the serial line busy, request and answer."""
+    return (_REQUEST_BYTES + _ANSWER_ENVELOPE_BYTES + 2 * count) * _BITS_PER_BYTE / baudrate
+
+
 @dataclass(frozen=True, slots=True)
 class ReadPlan:
     """`tolerant` plans skip blocks the unit refuses instead of failing the poll."""
@@ -33,6 +45,10 @@ class ReadPlan:
     name: str
     blocks: tuple[Block, ...]
     tolerant: bool = False
+
+    def wire_seconds(self, baudrate: int) -> float:
+        """The least time the plan can take: its bytes on the line, nothing else."""
+        return sum(read_wire_seconds(block.count, baudrate) for block in self.blocks)
 
 
 def chunked(first: int, last: int, size: int) -> tuple[Block, ...]:

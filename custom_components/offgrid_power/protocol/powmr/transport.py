@@ -1,24 +1,10 @@
-"""Transport settings and the pymodbus client behind them.
-
-All pymodbus version differences live here: the unit keyword was renamed from
-`slave=` to `device_id=` in 3.10, so it is chosen by introspection rather than
-by version string (forks and backports keep working).
-"""
+"""Where a unit is and how to reach it: transport settings and each family's serial defaults."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-import inspect
-from typing import Any
-
-from pymodbus import FramerType
-from pymodbus.client import (
-    AsyncModbusSerialClient,
-    AsyncModbusTcpClient,
-    AsyncModbusUdpClient,
-)
-from pymodbus.client.base import ModbusBaseClient
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .registers import PowmrFamily
 
@@ -44,12 +30,31 @@ FAMILY_LINKS = {
 }
 
 
+# Query parameters of serial port URLs that carry credentials (serialx's `esphome://`).
+_SECRET_PARAMETERS = frozenset({"key", "noise_psk", "password"})
+
+
+def safe_address(address: str) -> str:
+    """The address with any credential in its query replaced, fit for logs and titles."""
+    parts = urlsplit(address)
+    if not parts.query:
+        return address
+    query = [
+        (name, "***" if name.lower() in _SECRET_PARAMETERS else value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query, safe="*")))
+
+
 @dataclass(frozen=True, slots=True)
 class TransportConfig:
     """Where the unit is. `address` is a serial path (or pyserial URL) or a host name.
 
     `baudrate` and `unit_id` default to the family's values when None, which
-    lets family detection try each family with its own settings.
+    lets family detection try each family with its own settings. `reply_port`
+    is the local UDP port RTU-over-UDP answers come back to (None: the same
+    number as `port`, as the ESP32 bridge does by default; 0: any free port,
+    which only suits gateways that answer the sender).
     """
 
     kind: TransportKind
@@ -58,49 +63,20 @@ class TransportConfig:
     baudrate: int | None = None
     unit_id: int | None = None
     timeout: float = 2.0
+    reply_port: int | None = None
 
     def link(self, family: PowmrFamily) -> FamilyLink:
         default = FAMILY_LINKS[family]
         return FamilyLink(self.baudrate or default.baudrate, self.unit_id or default.unit_id)
 
+    @property
+    def local_port(self) -> int:
+        """The UDP port RTU-over-UDP listens on for answers."""
+        return self.port if self.reply_port is None else self.reply_port
+
     def describe(self) -> str:
         if self.kind is TransportKind.SERIAL:
-            return f"{self.kind}:{self.address}"
+            return f"{self.kind}:{safe_address(self.address)}"
+        if self.kind is TransportKind.RTU_OVER_UDP:
+            return f"{self.kind}:{self.address}:{self.port} (answers to port {self.local_port})"
         return f"{self.kind}:{self.address}:{self.port}"
-
-
-def build_modbus_client(config: TransportConfig, baudrate: int) -> ModbusBaseClient:
-    """A pymodbus client that does not retry or reconnect by itself: PowmrClient decides that."""
-    common: dict[str, Any] = {"timeout": config.timeout, "retries": 0}
-    if config.kind is TransportKind.SERIAL:
-        return AsyncModbusSerialClient(
-            config.address,
-            framer=FramerType.RTU,
-            baudrate=baudrate,
-            bytesize=8,
-            parity="N",
-            stopbits=1,
-            reconnect_delay=0,
-            **common,
-        )
-    if config.kind is TransportKind.RTU_OVER_UDP:
-        return AsyncModbusUdpClient(
-            config.address, port=config.port, framer=FramerType.RTU, reconnect_delay=0, **common
-        )
-    framer = FramerType.RTU if config.kind is TransportKind.RTU_OVER_TCP else FramerType.SOCKET
-    return AsyncModbusTcpClient(
-        config.address, port=config.port, framer=framer, reconnect_delay=0, **common
-    )
-
-
-def _unit_keyword() -> str:
-    parameters = inspect.signature(AsyncModbusTcpClient.read_holding_registers).parameters
-    return "device_id" if "device_id" in parameters else "slave"
-
-
-UNIT_KEYWORD = _unit_keyword()
-
-
-def unit_kwargs(unit_id: int) -> dict[str, Any]:
-    """The keyword argument that addresses a unit in this pymodbus version."""
-    return {UNIT_KEYWORD: unit_id}
