@@ -112,13 +112,20 @@ class VictronConfigFlowMixin(ConfigFlow):
             self._victron_use(info, header)
             return await self.async_step_victron_key()
         configured = self._async_current_ids(include_ignore=False)
-        self._victron_candidates = {
+        heard = {
             info.address: (info, found)
             for info in async_discovered_service_info(self.hass, connectable=False)
-            if info.address not in configured and (found := _supported_header(info)) is not None
+            if (found := _supported_header(info)) is not None
+        }
+        if not heard:
+            return self.async_abort(reason="no_devices_found")
+        self._victron_candidates = {
+            address: heard_device
+            for address, heard_device in heard.items()
+            if address not in configured
         }
         if not self._victron_candidates:
-            return self.async_abort(reason="no_devices_found")
+            return self.async_abort(reason="already_configured")
         choices = {
             address: f"{_title(info, header)} ({address})"
             for address, (info, header) in self._victron_candidates.items()

@@ -232,6 +232,18 @@ BATTERY_DISCHARGE_ENERGY = VictronEnergyDescription(
 )
 AC_OUT_ENERGY = VictronEnergyDescription(key="ac_out_energy", translation_key="ac_out_energy")
 
+# Home Assistant restores a processor's descriptions as the base class, without
+# ``counter``; entities look their description up here by key instead.
+ENERGY_DESCRIPTIONS: Mapping[str, VictronEnergyDescription] = {
+    description.key: description
+    for description in (
+        SOLAR_ENERGY,
+        BATTERY_CHARGE_ENERGY,
+        BATTERY_DISCHARGE_ENERGY,
+        AC_OUT_ENERGY,
+    )
+}
+
 # Record types whose battery current is the battery's own net current, so V*I is battery power.
 BATTERY_POWER_RECORDS = frozenset({0x02, 0x06, 0x0A, 0x0B, 0x0C})
 
@@ -240,13 +252,8 @@ def all_translation_keys() -> dict[str, dict[str, list[str]]]:
     """Sensor and binary-sensor translation keys, with each enum's states (for tests)."""
     sensors: dict[str, list[str]] = {RSSI_KEY: [], BATTERY_POWER_KEY: []}
     problems: dict[str, list[str]] = {}
-    for description in (
-        SOLAR_ENERGY,
-        BATTERY_CHARGE_ENERGY,
-        BATTERY_DISCHARGE_ENERGY,
-        AC_OUT_ENERGY,
-    ):
-        sensors[description.key] = []
+    for key in ENERGY_DESCRIPTIONS:
+        sensors[key] = []
     for layout in LAYOUTS.values():
         for spec in layout.fields:
             states = enum_options(spec) if spec.kind is FieldKind.ENUM else []

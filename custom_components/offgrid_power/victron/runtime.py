@@ -60,7 +60,7 @@ from .coordinator import (
     energy_update,
     sensor_update,
 )
-from .descriptions import COUNTER_NATIVE, VictronEnergyDescription
+from .descriptions import COUNTER_NATIVE, ENERGY_DESCRIPTIONS, VictronEnergyDescription
 
 # Victron devices advertise several times a second; a proxy cannot tell when one
 # leaves, so without this Home Assistant would wait 15 minutes before marking it gone.
@@ -119,10 +119,11 @@ class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Res
         self,
         processor: VictronProcessor,
         entity_key: PassiveBluetoothEntityKey,
-        description: VictronEnergyDescription,
+        description: SensorEntityDescription,
     ) -> None:
-        super().__init__(processor, entity_key, description)
-        self._counter = _counter_for(description)
+        energy_description = ENERGY_DESCRIPTIONS[description.key]
+        super().__init__(processor, entity_key, energy_description)
+        self._counter = _counter_for(energy_description)
         self._last_input: float | None = None
 
     async def async_added_to_hass(self) -> None:
@@ -210,7 +211,7 @@ class VictronRuntime(OffGridRuntime):
             self._add_processor(
                 partial(energy_update, title),
                 VictronEnergySensor,
-                VictronEnergyDescription,
+                SensorEntityDescription,
                 async_add_entities,
                 "energy",
             )

@@ -211,3 +211,23 @@ def test_every_victron_translation_key_has_text(platform: str) -> None:
     for key, states in all_translation_keys()[platform].items():
         assert texts[key]["name"], key
         assert set(states) <= set(texts[key].get("state", {})), key
+
+
+async def test_last_values_come_back_before_the_first_advertisement(
+    hass: HomeAssistant, inject: Inject
+) -> None:
+    """After a restart (here: a reload) entities show the last values, energy included."""
+    entry = await _setup(hass, victron_entry())
+    inject(solar_advert(nonce=1))
+    inject(solar_advert(nonce=2, pv_power=321, device_state=5))
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert _state(hass, "sensor", "pv_power") == "321"
+    assert _state(hass, "sensor", "device_state") == "float"
+    assert float(_state(hass, "sensor", "solar_energy")) >= 0
