@@ -145,6 +145,12 @@ def has_problem_sensor(spec: FieldSpec) -> bool:
 
 
 @cache
+def problem_fields(record_type: int) -> tuple[FieldSpec, ...]:
+    """The fields of a record type that have a problem binary sensor."""
+    return tuple(spec for spec in LAYOUTS[record_type].fields if has_problem_sensor(spec))
+
+
+@cache
 def sensor_description(record_type: int, key: str) -> SensorEntityDescription:
     """The sensor for one field of one record type."""
     spec = LAYOUTS[record_type].field(key)

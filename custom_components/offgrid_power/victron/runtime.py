@@ -9,7 +9,6 @@ processor, so the first advertisement reaches all of them.
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 from typing import Any, Final
 
 from homeassistant.components.binary_sensor import (
@@ -47,6 +46,7 @@ from custom_components.offgrid_power.energy import (
     Counter,
     CounterExtraStoredData,
     EnergyCounter,
+    IntegrationMethod,
     NativeCounterAccumulator,
 )
 from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRuntime
@@ -55,10 +55,12 @@ from custom_components.offgrid_power.protocol.victron import InvalidKeyError, no
 from .const import CONF_KEY
 from .coordinator import (
     AdvertisementDecoder,
+    ProcessorFeed,
     VictronUpdate,
-    binary_sensor_update,
-    energy_update,
-    sensor_update,
+    binary_sensor_values,
+    describe_binary_sensor,
+    describe_sensor,
+    sensor_values,
 )
 from .descriptions import COUNTER_NATIVE, ENERGY_DESCRIPTIONS, VictronEnergyDescription
 
@@ -69,6 +71,9 @@ FALLBACK_AVAILABILITY_SECONDS: Final = 120.0
 # the same data, and never bridges more than this without a sample.
 ENERGY_HOLD_INTERVAL: Final = timedelta(seconds=30)
 ENERGY_MAX_STEP_SECONDS: Final = 90.0
+# States in whole Wh: a new state every second for a few mWh would only load
+# the recorder; the counter itself keeps full precision (and restores it).
+ENERGY_STATE_DECIMALS: Final = 3
 # Bounds how fast a yield-today counter can plausibly grow (kW).
 MAX_SOLAR_POWER_KW: Final = 50.0
 
@@ -101,16 +106,19 @@ class VictronBinarySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Bin
 def _counter_for(description: VictronEnergyDescription) -> Counter:
     if description.counter == COUNTER_NATIVE:
         return NativeCounterAccumulator(max_power_kw=MAX_SOLAR_POWER_KW)
-    return EnergyCounter(max_step=ENERGY_MAX_STEP_SECONDS)
+    # A reading holds until the next one: the power is a step function.
+    return EnergyCounter(max_step=ENERGY_MAX_STEP_SECONDS, method=IntegrationMethod.LEFT)
 
 
 class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], RestoreSensor):
-    """A kWh total fed from each new advertisement; survives restarts, only grows.
+    """A kWh total fed by the readings of its input; survives restarts, only grows.
 
-    The counter is the same one ``sensor.OffGridEnergySensor`` keeps for polled
+    The processor calls it when its input (a power, or yield today) changes;
+    a timer repeats an unchanged power, so a steady load keeps counting. The
+    counter is the same one ``sensor.OffGridEnergySensor`` keeps for polled
     families and is stored the same way (``CounterExtraStoredData``). Only
-    live advertisements feed it: values restored by the processor after a
-    restart are old and never integrated.
+    live readings feed it: the processor hands restored values out before
+    the entity listens, and they are old.
     """
 
     entity_description: VictronEnergyDescription
@@ -132,7 +140,6 @@ class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Res
             stored := CounterExtraStoredData.from_dict(last.as_dict())
         ) is not None:
             self._counter.restore(stored.counter)
-        self.async_on_remove(self.processor.async_add_listener(self._handle_advertisement))
         if self.entity_description.counter != COUNTER_NATIVE:
             self.async_on_remove(
                 async_track_time_interval(self.hass, self._hold, ENERGY_HOLD_INTERVAL)
@@ -140,7 +147,7 @@ class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Res
 
     @property
     def native_value(self) -> float:
-        return round(self._counter.total_kwh, 6)
+        return round(self._counter.total_kwh, ENERGY_STATE_DECIMALS)
 
     @property
     def extra_restore_state_data(self) -> CounterExtraStoredData:
@@ -149,21 +156,14 @@ class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Res
         )
 
     @callback
-    def _handle_processor_update(self, new_data: Any) -> None:
-        # State writes happen when the counter grows, see _feed.
+    def _handle_processor_update(self, new_data: PassiveBluetoothDataUpdate[Any] | None) -> None:
         if new_data is None:
-            self.async_write_ha_state()
-
-    @callback
-    def _handle_advertisement(self, data: PassiveBluetoothDataUpdate[Any] | None) -> None:
-        if data is None:
             # The device went away: never integrate across the gap.
             self._last_input = None
             self._counter.interrupt()
+            self.async_write_ha_state()
             return
-        if self.entity_key not in data.entity_data:
-            return
-        value = data.entity_data[self.entity_key]
+        value = self.processor.entity_data.get(self.entity_key)
         self._last_input = value if isinstance(value, float | int) else None
         self._feed(self._last_input)
 
@@ -174,8 +174,20 @@ class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Res
             self._feed(self._last_input)
 
     def _feed(self, value: float | None) -> None:
-        if self._counter.add(value, dt_util.utcnow().timestamp()):
+        shown = self.native_value
+        if self._counter.add(value, dt_util.utcnow().timestamp()) and self.native_value != shown:
             self.async_write_ha_state()
+
+
+def _sensor_entity(
+    processor: VictronProcessor,
+    entity_key: PassiveBluetoothEntityKey,
+    description: SensorEntityDescription,
+) -> SensorEntity:
+    """Energy totals are sensors of their own kind; the processor creates both."""
+    if entity_key.key in ENERGY_DESCRIPTIONS:
+        return VictronEnergySensor(processor, entity_key, description)
+    return VictronSensor(processor, entity_key, description)
 
 
 class VictronRuntime(OffGridRuntime):
@@ -202,22 +214,15 @@ class VictronRuntime(OffGridRuntime):
         title = self.entry.title
         if platform is Platform.SENSOR:
             self._add_processor(
-                partial(sensor_update, title),
-                VictronSensor,
+                ProcessorFeed(title, sensor_values, describe_sensor),
+                _sensor_entity,
                 SensorEntityDescription,
                 async_add_entities,
                 "sensor",
             )
-            self._add_processor(
-                partial(energy_update, title),
-                VictronEnergySensor,
-                SensorEntityDescription,
-                async_add_entities,
-                "energy",
-            )
         elif platform is Platform.BINARY_SENSOR:
             self._add_processor(
-                partial(binary_sensor_update, title),
+                ProcessorFeed(title, binary_sensor_values, describe_binary_sensor),
                 VictronBinarySensor,
                 BinarySensorEntityDescription,
                 async_add_entities,

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers import Cipher, CipherContext, algorithms, modes
 
 from .errors import (
     ImplausibleRecordError,
@@ -196,7 +197,37 @@ def build_advertisement(
     return header + _apply_keystream(key, nonce_bytes, payload)
 
 
+_BLOCK = 16
+
+
 def _apply_keystream(key: bytes, nonce: bytes, data: bytes) -> bytes:
-    """AES-128-CTR both ways; the counter block is the nonce as a little-endian 128-bit number."""
-    cipher = Cipher(algorithms.AES(key), modes.CTR(nonce + bytes(14))).encryptor()
-    return cipher.update(data) + cipher.finalize()
+    """AES-128-CTR both ways, counter block ``nonce | 14 zero bytes``.
+
+    CTR's keystream is the block cipher applied to successive counter blocks.
+    Building it from a block encryptor kept per key, rather than a new CTR
+    context per advertisement, is what makes decoding cheap: every
+    advertisement has a fresh nonce, but a device keeps its key. Records fit
+    one block; a longer one would count up in the last bytes, as standard CTR
+    (and Victron's "MSB counter starting at 0") does.
+    """
+    if len(data) <= _BLOCK:
+        blocks = nonce.ljust(_BLOCK, b"\0")
+    else:
+        blocks = b"".join(
+            nonce + index.to_bytes(_BLOCK - len(nonce), "big")
+            for index in range((len(data) + _BLOCK - 1) // _BLOCK)
+        )
+    keystream = _block_encryptor(key).update(blocks)
+    size = len(data)
+    mixed = int.from_bytes(data, "little") ^ int.from_bytes(keystream[:size], "little")
+    return mixed.to_bytes(size, "little")
+
+
+@lru_cache(maxsize=64)
+def _block_encryptor(key: bytes) -> CipherContext:
+    """AES-128 on single blocks (ECB used only as the primitive under CTR, never on data).
+
+    Fed whole blocks only and never finalized, the context keeps no state
+    between calls.
+    """
+    return Cipher(algorithms.AES(key), modes.ECB()).encryptor()
