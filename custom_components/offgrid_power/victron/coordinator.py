@@ -30,6 +30,8 @@ from custom_components.offgrid_power.protocol.victron import (
     AdvertisementHeader,
     FieldKind,
     FieldValue,
+    NetworkMessage,
+    VeSmartNetwork,
     VictronParseError,
     VictronRecord,
     WrongKeyError,
@@ -37,8 +39,14 @@ from custom_components.offgrid_power.protocol.victron import (
     parse,
     peek_header,
 )
+from custom_components.offgrid_power.protocol.victron.ve_smart import (
+    NETWORK_DATA,
+    OVERFLOW_COUNTER,
+)
 
 from .descriptions import (
+    AC_IN_ENERGY,
+    AC_IN_RETURNED_ENERGY,
     AC_OUT_ENERGY,
     BATTERY_CHARGE_ENERGY,
     BATTERY_DISCHARGE_ENERGY,
@@ -46,9 +54,13 @@ from .descriptions import (
     BATTERY_POWER_KEY,
     BATTERY_POWER_RECORDS,
     ENERGY_DESCRIPTIONS,
+    NETWORK_ENTITY_KEYS,
+    NETWORK_FIELDS,
+    NETWORK_SENSOR_KEYS,
     RSSI_DESCRIPTION,
     RSSI_KEY,
     SOLAR_ENERGY,
+    network_description,
     problem_description,
     problem_fields,
     problem_value,
@@ -63,11 +75,16 @@ KEY_REJECTIONS_BEFORE_REAUTH = 5
 
 @dataclass(frozen=True, slots=True)
 class VictronUpdate:
-    """What one advertisement brought: a new record, or only its signal strength."""
+    """What one advertisement brought: a new record, VE.Smart network values, or only its signal strength."""
 
     header: AdvertisementHeader | None
     record: VictronRecord | None
     rssi: int | None
+    network: Mapping[str, FieldValue] | None = None
+
+
+# First bytes of VE.Smart Networking packets (Instant Readout starts with 0x10).
+_NETWORK_PACKETS = frozenset({OVERFLOW_COUNTER, NETWORK_DATA})
 
 
 def _error_kind(err: VictronParseError) -> str:
@@ -81,12 +98,15 @@ class AdvertisementDecoder:
 
     key: bytes
     on_key_rejected: Callable[[], None]
+    network: VeSmartNetwork | None = None
     errors: Counter[str] = field(default_factory=Counter)
     advertisements: int = 0
     repeated: int = 0
     key_rejections: int = 0
     last_advertisement: bytes | None = None
     last_record: VictronRecord | None = None
+    network_packets: int = 0
+    last_network_message: NetworkMessage | None = None
     _last_nonce: bytes | None = None
     _last_time: float | None = None
     _interval_sum: float = 0.0
@@ -98,8 +118,10 @@ class AdvertisementDecoder:
             self.errors["no_victron_data"] += 1
             return VictronUpdate(None, None, service_info.rssi)
         self.advertisements += 1
-        self.last_advertisement = data
         self._note_time(service_info.time)
+        if data and data[0] in _NETWORK_PACKETS:
+            return VictronUpdate(None, None, service_info.rssi, self._open_network_packet(data))
+        self.last_advertisement = data
         nonce = data[5:7]
         if nonce == self._last_nonce:
             # Same reading again (the nonce counts readings), e.g. via another proxy.
@@ -137,6 +159,25 @@ class AdvertisementDecoder:
             record = VictronRecord(record.header, record.layout, values, record.raw)
         return record
 
+    def _open_network_packet(self, data: bytes) -> Mapping[str, FieldValue] | None:
+        """The register values of a VE.Smart packet; None for counters and failures.
+
+        Failures never count against the Instant Readout key.
+        """
+        self.network_packets += 1
+        if self.network is None:
+            self.errors["ve_smart_without_network_key"] += 1
+            return None
+        try:
+            opened = self.network.feed(data)
+        except VictronParseError as err:
+            self.errors[f"ve_smart_{_error_kind(err)}"] += 1
+            return None
+        if not isinstance(opened, NetworkMessage):
+            return None
+        self.last_network_message = opened
+        return opened.values
+
     def _reject_key(self) -> None:
         self.key_rejections += 1
         if self.key_rejections == KEY_REJECTIONS_BEFORE_REAUTH:
@@ -173,12 +214,27 @@ class AdvertisementDecoder:
                 "product_id": f"0x{record.product_id:04X}",
                 "product_name": record.product_name,
                 "nonce": record.header.nonce,
-                "values": {
-                    key: sorted(value) if isinstance(value, frozenset) else value
-                    for key, value in record.values.items()
+                "values": _plain(record.values),
+            },
+            "ve_smart": {
+                "enabled": self.network is not None,
+                "packets": self.network_packets,
+                "last_message": None
+                if (message := self.last_network_message) is None
+                else {
+                    "message_class": message.message_class,
+                    "values": _plain(message.values),
                 },
             },
         }
+
+
+def _plain(values: Mapping[str, FieldValue]) -> dict[str, Any]:
+    """Values as JSON can hold them: flag sets become sorted lists."""
+    return {
+        key: sorted(value) if isinstance(value, frozenset) else value
+        for key, value in values.items()
+    }
 
 
 def _header_or_none(data: bytes) -> AdvertisementHeader | None:
@@ -249,34 +305,56 @@ def _battery_power(values: Mapping[str, FieldValue]) -> float | None:
     return round(voltage * current, 1)
 
 
-def _has_battery_power(record: VictronRecord) -> bool:
-    return record.record_type in BATTERY_POWER_RECORDS and (
-        "battery_voltage" in record.values and "battery_current" in record.values
-    )
+# A Smart Battery Sense borrows the battery-monitor record but has no shunt:
+# these fields are never available from it, so it gets no entities for them.
+_NOT_ON_BATTERY_SENSE = frozenset(
+    {"time_to_go", "battery_current", "consumed_ah", "state_of_charge"}
+)
+
+
+def _shown_fields(record: VictronRecord) -> Mapping[str, FieldValue]:
+    if record.header.device_kind != "smart_battery_sense":
+        return record.values
+    return {key: value for key, value in record.values.items() if key not in _NOT_ON_BATTERY_SENSE}
 
 
 def sensor_values(update: VictronUpdate) -> dict[str, Any]:
     """Sensor states: every field, battery power, signal strength, and the energy counters' inputs."""
     values: dict[str, Any] = {} if update.rssi is None else {RSSI_KEY: update.rssi}
+    if update.network:
+        for register_key, value in update.network.items():
+            if (key := NETWORK_SENSOR_KEYS.get(register_key)) is not None:
+                values[key] = sensor_value(NETWORK_FIELDS[register_key], value)
     if (record := update.record) is None:
         return values
-    fields = record.values
+    fields = _shown_fields(record)
     layout = record.layout
     for key, value in fields.items():
         values[key] = sensor_value(layout.field(key), value)
-    if _has_battery_power(record):
+    if record.record_type in BATTERY_POWER_RECORDS and "battery_current" in fields:
         values[BATTERY_POWER_KEY] = _battery_power(fields)
     if BATTERY_POWER_KEY in values:
         # Victron's sign: positive while the battery charges.
-        power = values[BATTERY_POWER_KEY]
-        values[BATTERY_CHARGE_ENERGY.key] = None if power is None else max(power, 0.0)
-        values[BATTERY_DISCHARGE_ENERGY.key] = None if power is None else max(-power, 0.0)
+        _split(values, values[BATTERY_POWER_KEY], BATTERY_CHARGE_ENERGY, BATTERY_DISCHARGE_ENERGY)
     if "yield_today" in fields:
         values[SOLAR_ENERGY.key] = _number(fields["yield_today"])
     if "ac_out_power" in fields:
-        ac_out = _number(fields["ac_out_power"])
-        values[AC_OUT_ENERGY.key] = None if ac_out is None else max(ac_out, 0.0)
+        _split(values, _number(fields["ac_out_power"]), AC_OUT_ENERGY)
+    if "ac_in_power" in fields:
+        _split(values, _number(fields["ac_in_power"]), AC_IN_ENERGY, AC_IN_RETURNED_ENERGY)
     return values
+
+
+def _split(
+    values: dict[str, Any],
+    power: float | None,
+    forward: EntityDescription,
+    backward: EntityDescription | None = None,
+) -> None:
+    """A signed power as the inputs of the counters of each direction it can flow."""
+    values[forward.key] = None if power is None else max(power, 0.0)
+    if backward is not None:
+        values[backward.key] = None if power is None else max(-power, 0.0)
 
 
 _EXTRA_SENSORS: Mapping[str, EntityDescription] = {
@@ -289,6 +367,8 @@ _EXTRA_SENSORS: Mapping[str, EntityDescription] = {
 def describe_sensor(update: VictronUpdate, key: str) -> EntityDescription:
     if (description := _EXTRA_SENSORS.get(key)) is not None:
         return description
+    if key in NETWORK_ENTITY_KEYS:
+        return network_description(key)
     assert update.record is not None
     return sensor_description(update.record.record_type, key)
 

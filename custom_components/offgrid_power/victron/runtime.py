@@ -16,10 +16,14 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.components.bluetooth import (
+    MONOTONIC_TIME,
     BluetoothScanningMode,
+    BluetoothServiceInfoBleak,
     async_get_learned_advertising_interval,
+    async_last_service_info,
     async_rediscover_address,
     async_set_fallback_availability_interval,
+    async_track_unavailable,
 )
 from homeassistant.components.bluetooth.passive_update_processor import (
     PassiveBluetoothDataProcessor,
@@ -50,9 +54,14 @@ from custom_components.offgrid_power.energy import (
     NativeCounterAccumulator,
 )
 from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRuntime
-from custom_components.offgrid_power.protocol.victron import InvalidKeyError, normalize_key
+from custom_components.offgrid_power.protocol.victron import (
+    InvalidKeyError,
+    VeSmartNetwork,
+    normalize_key,
+    normalize_network_id,
+)
 
-from .const import CONF_KEY
+from .const import CONF_KEY, CONF_NETWORK_ID, CONF_NETWORK_KEY
 from .coordinator import (
     AdvertisementDecoder,
     ProcessorFeed,
@@ -140,6 +149,12 @@ class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Res
             stored := CounterExtraStoredData.from_dict(last.as_dict())
         ) is not None:
             self._counter.restore(stored.counter)
+        value = self.processor.entity_data.get(self.entity_key)
+        self._last_input = value if isinstance(value, float | int) else None
+        if self.processor.available:
+            # Created by a live reading: count from it. (After a restart the
+            # processor's value is a restored one until the device is heard.)
+            self._feed(self._last_input)
         if self.entity_description.counter != COUNTER_NATIVE:
             self.async_on_remove(
                 async_track_time_interval(self.hass, self._hold, ENERGY_HOLD_INTERVAL)
@@ -169,13 +184,22 @@ class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Res
 
     @callback
     def _hold(self, _: Any) -> None:
-        """The device repeats unchanged data without new callbacks: its power still flows."""
-        if self._last_input is not None and self.processor.available:
-            self._feed(self._last_input)
+        """Repeat an unchanged power up to when the device was last heard.
 
-    def _feed(self, value: float | None) -> None:
+        Home Assistant delivers no callback for a repeated advertisement but
+        notes when it was heard; a silent device stops counting there.
+        """
+        if self._last_input is None or not self.processor.available:
+            return
+        last = async_last_service_info(self.hass, self.processor.coordinator.address, False)
+        if last is not None:
+            heard_ago = max(MONOTONIC_TIME() - last.time, 0.0)
+            self._feed(self._last_input, dt_util.utcnow().timestamp() - heard_ago)
+
+    def _feed(self, value: float | None, at: float | None = None) -> None:
         shown = self.native_value
-        if self._counter.add(value, dt_util.utcnow().timestamp()) and self.native_value != shown:
+        at = dt_util.utcnow().timestamp() if at is None else at
+        if self._counter.add(value, at) and self.native_value != shown:
             self.async_write_ha_state()
 
 
@@ -203,10 +227,27 @@ class VictronRuntime(OffGridRuntime):
         decoder: AdvertisementDecoder,
     ) -> None:
         super().__init__(hass, entry)
+        self.started_options = dict(entry.options)
         self.coordinator = coordinator
         self.decoder = decoder
         self._registered: set[Platform] = set()
-        self._unsubscribe: list[CALLBACK_TYPE] = []
+        self._unsubscribe: list[CALLBACK_TYPE] = [
+            async_track_unavailable(
+                hass, self._keep_fallback_interval, coordinator.address, connectable=False
+            )
+        ]
+        self._keep_fallback_interval()
+
+    @callback
+    def _keep_fallback_interval(self, _: BluetoothServiceInfoBleak | None = None) -> None:
+        """Set the availability fallback, again each time the device went away.
+
+        Home Assistant forgets an address's fallback interval when the address
+        disappears; without it a returning device would fall back to 15 minutes.
+        """
+        async_set_fallback_availability_interval(
+            self.hass, self.coordinator.address, FALLBACK_AVAILABILITY_SECONDS
+        )
 
     def async_add_platform_entities(
         self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
@@ -282,7 +323,7 @@ async def async_create_runtime(hass: HomeAssistant, entry: OffGridConfigEntry) -
         LOGGER.warning("The encryption key of %s no longer matches its advertisements", entry.title)
         entry.async_start_reauth(hass)
 
-    decoder = AdvertisementDecoder(key, key_rejected)
+    decoder = AdvertisementDecoder(key, key_rejected, _network(entry))
     coordinator: VictronCoordinator = PassiveBluetoothProcessorCoordinator(
         hass,
         LOGGER,
@@ -291,8 +332,29 @@ async def async_create_runtime(hass: HomeAssistant, entry: OffGridConfigEntry) -
         update_method=decoder,
         connectable=False,
     )
-    async_set_fallback_availability_interval(hass, address, FALLBACK_AVAILABILITY_SECONDS)
-    return VictronRuntime(hass, entry, coordinator, decoder)
+    runtime = VictronRuntime(hass, entry, coordinator, decoder)
+    entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
+    return runtime
+
+
+def _network(entry: OffGridConfigEntry) -> VeSmartNetwork | None:
+    """The VE.Smart network the options name, if any."""
+    if not entry.options.get(CONF_NETWORK_KEY):
+        return None
+    try:
+        return VeSmartNetwork(
+            normalize_key(str(entry.options[CONF_NETWORK_KEY])),
+            normalize_network_id(str(entry.options.get(CONF_NETWORK_ID, ""))),
+        )
+    except InvalidKeyError:
+        raise _invalid("network key") from None
+
+
+async def _async_reload_on_change(hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
+    # Key changes (reauth, reconfigure) reload by themselves; options need it here.
+    runtime = entry.runtime_data
+    if isinstance(runtime, VictronRuntime) and dict(entry.options) != runtime.started_options:
+        hass.config_entries.async_schedule_reload(entry.entry_id)
 
 
 def _invalid(detail: str) -> ConfigEntryError:
