@@ -225,6 +225,8 @@ RSSI_DESCRIPTION = SensorEntityDescription(
     entity_registry_enabled_default=False,
 )
 
+# V x I with Victron's sign: positive while the battery charges (Home Assistant's
+# Energy dashboard calls that sign "inverted" for a battery power sensor).
 BATTERY_POWER_DESCRIPTION = SensorEntityDescription(
     key=BATTERY_POWER_KEY,
     translation_key=BATTERY_POWER_KEY,

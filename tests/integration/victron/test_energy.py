@@ -194,3 +194,22 @@ async def test_a_long_silence_is_never_bridged(
     inject(_shunt(2, 10_001))
     await hass.async_block_till_done()
     assert _value(hass, "battery_charge_energy") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("record_type", "product_id"),
+    [(0x02, 0xA389), (0x06, 0xA402), (0x0A, 0xA3E5), (0x0B, 0xA442), (0x0C, 0x2780)],
+)
+async def test_battery_power_is_positive_while_charging(
+    hass: HomeAssistant, inject: Inject, record_type: int, product_id: int
+) -> None:
+    """Victron's sign, on every record with a battery current: charging is positive."""
+    key = "00112233445566778899aabbccddeeff"
+    await _setup(hass, key)
+    # A battery monitor also says its aux input is unused.
+    extra = {"aux_input": 3} if record_type == 0x02 else {}
+    # A small positive current, whatever the field's scale.
+    fields = {"battery_voltage": 1300, "battery_current": 100, **extra}
+    inject(advert(record_type, product_id, key, nonce=1, **fields))
+    await hass.async_block_till_done()
+    assert _value(hass, "battery_power") > 0
