@@ -60,6 +60,7 @@ from .descriptions import (
     RSSI_DESCRIPTION,
     RSSI_KEY,
     SOLAR_ENERGY,
+    converted_fields,
     network_description,
     problem_description,
     problem_fields,
@@ -136,7 +137,7 @@ class AdvertisementDecoder:
 
     def _decode(self, data: bytes) -> VictronRecord | None:
         try:
-            record = parse(data, self.key)
+            record = parse(data, self.key, previous=self.last_record)
         except WrongKeyError as err:
             self.errors[_error_kind(err)] += 1
             self._reject_key()
@@ -151,12 +152,18 @@ class AdvertisementDecoder:
             self._reject_key()
             return None
         self.key_rejections = 0
-        if odd := tuple(key for key in odd if record.layout.field(key).kind is FieldKind.NUMERIC):
+        if odd and (
+            out_of_range := [
+                key for key in odd if record.layout.field(key).kind is FieldKind.NUMERIC
+            ]
+        ):
             # Out of physical range: not reported rather than shown wrong.
             values = dict(record.values)
-            for key in odd:
+            for key in out_of_range:
                 values[key] = None
-            record = VictronRecord(record.header, record.layout, values, record.raw)
+            record = VictronRecord(
+                record.header, record.layout, values, record.raw, record.implausible
+            )
         return record
 
     def _open_network_packet(self, data: bytes) -> Mapping[str, FieldValue] | None:
@@ -328,9 +335,11 @@ def sensor_values(update: VictronUpdate) -> dict[str, Any]:
     if (record := update.record) is None:
         return values
     fields = _shown_fields(record)
-    layout = record.layout
-    for key, value in fields.items():
-        values[key] = sensor_value(layout.field(key), value)
+    # Numbers are their own state; only enums and flag sets need converting.
+    values.update(fields)
+    for key, spec in converted_fields(record.record_type):
+        if key in fields:
+            values[key] = sensor_value(spec, fields[key])
     if record.record_type in BATTERY_POWER_RECORDS and "battery_current" in fields:
         values[BATTERY_POWER_KEY] = _battery_power(fields)
     if BATTERY_POWER_KEY in values:

@@ -146,6 +146,16 @@ def has_problem_sensor(spec: FieldSpec) -> bool:
 
 
 @cache
+def converted_fields(record_type: int) -> tuple[tuple[str, FieldSpec], ...]:
+    """The fields of a record type whose state is not their value: enums and flag sets."""
+    return tuple(
+        (spec.key, spec)
+        for spec in LAYOUTS[record_type].fields
+        if spec.kind is not FieldKind.NUMERIC
+    )
+
+
+@cache
 def problem_fields(record_type: int) -> tuple[FieldSpec, ...]:
     """The fields of a record type that have a problem binary sensor."""
     return tuple(spec for spec in LAYOUTS[record_type].fields if has_problem_sensor(spec))

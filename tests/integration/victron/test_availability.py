@@ -35,13 +35,17 @@ async def _sweep(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     await hass.async_block_till_done()
 
 
-async def test_silent_device_is_unavailable_after_the_fallback_and_returns(
-    hass: HomeAssistant, inject: Inject, freezer: FrozenDateTimeFactory
-) -> None:
+async def _setup(hass: HomeAssistant) -> None:
     entry = victron_entry()
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+
+
+async def test_silent_device_is_unavailable_after_the_fallback_and_returns(
+    hass: HomeAssistant, inject: Inject, freezer: FrozenDateTimeFactory
+) -> None:
+    await _setup(hass)
     assert async_get_fallback_availability_interval(hass, ADDRESS) == FALLBACK_AVAILABILITY_SECONDS
 
     inject(solar_advert(nonce=1, pv_power=250), time=monotonic_time_coarse() - SILENT_FOR)
@@ -66,9 +70,7 @@ async def test_silent_device_is_unavailable_after_the_fallback_and_returns(
 async def test_a_device_heard_recently_stays_available(
     hass: HomeAssistant, inject: Inject, freezer: FrozenDateTimeFactory
 ) -> None:
-    entry = victron_entry()
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    await _setup(hass)
     inject(solar_advert(nonce=1, pv_power=250), time=monotonic_time_coarse() - 10)
     await hass.async_block_till_done()
     await _sweep(hass, freezer)

@@ -133,19 +133,9 @@ READINGS: dict[str, tuple[bytes, bytes]] = {
             "allowed_to_charge": 1,
             "allowed_to_discharge": 1,
             "external_relay": 2,
-            **{
-                f"{name}_alarm": 1
-                for name in (
-                    "low_cell_voltage",
-                    "high_current",
-                    "high_internal_temperature",
-                    "contactor",
-                    "bms_cable",
-                    "load_disconnect",
-                    "high_temperature",
-                )
-            },
-            "low_soc_alarm": 2,  # a warning
+            # Every check ok but one: a low-SoC warning.
+            **{spec.key: 1 for spec in LAYOUTS[0x0A].fields if spec.key.endswith("_alarm")},
+            "low_soc_alarm": 2,
             "state_of_charge": 853,
             "consumed_ah": 300,
             "battery_temperature": 22 + _TEMPERATURE,

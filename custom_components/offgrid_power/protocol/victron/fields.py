@@ -175,6 +175,29 @@ class RecordLayout:
     def decode(self, raw: Mapping[str, int]) -> dict[str, FieldValue]:
         return {spec.key: spec.value(raw[spec.key]) for spec in self.fields if spec.key in raw}
 
+    def decode_since(
+        self,
+        raw: Mapping[str, int],
+        previous_raw: Mapping[str, int],
+        previous_values: Mapping[str, FieldValue],
+        previous_implausible: tuple[str, ...],
+    ) -> tuple[dict[str, FieldValue], tuple[str, ...]]:
+        """``decode`` and ``implausible`` at once, reusing a previous record's
+        results for every field whose raw bits are unchanged."""
+        values: dict[str, FieldValue] = {}
+        odd = []
+        for key, bits in raw.items():
+            if previous_raw.get(key) == bits and key in previous_values:
+                values[key] = previous_values[key]
+                if key in previous_implausible:
+                    odd.append(key)
+                continue
+            spec = self._by_key[key]
+            values[key] = spec.value(bits)
+            if not spec.is_plausible(bits):
+                odd.append(key)
+        return values, tuple(odd)
+
     def implausible(self, raw: Mapping[str, int]) -> tuple[str, ...]:
         """Keys of the fields whose raw bits no working device would send."""
         return tuple(

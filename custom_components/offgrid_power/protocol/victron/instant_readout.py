@@ -79,13 +79,15 @@ class VictronRecord:
     ``values`` holds every field of the layout that exists in this record
     (aux-dependent fields only for the selected aux mode); None means the
     device reported "not available". ``raw`` holds the same fields' raw bits,
-    for diagnostics.
+    for diagnostics. ``implausible`` names the fields no working device would
+    send (see ``implausible_fields``).
     """
 
     header: AdvertisementHeader
     layout: RecordLayout
     values: Mapping[str, FieldValue]
     raw: Mapping[str, int]
+    implausible: tuple[str, ...] = ()
 
     @property
     def record_type(self) -> int:
@@ -126,13 +128,19 @@ def peek_header(data: bytes) -> AdvertisementHeader:
     )
 
 
-def parse(data: bytes, key: bytes | None) -> VictronRecord:
+def parse(
+    data: bytes, key: bytes | None, *, previous: VictronRecord | None = None
+) -> VictronRecord:
     """Decode one advertisement with the device's 16-byte key.
 
     Raises a ``VictronParseError`` subclass: ``TruncatedError``,
     ``UnsupportedRecordError``, ``WrongKeyError`` (``KeyRequiredError`` when
     an encrypted record comes without key) or ``InvalidKeyError``. Fields
     with odd values still decode; see ``implausible_fields``.
+
+    ``previous``, the same device's last record, makes a stream cheaper to
+    decode: a field whose raw bits did not change keeps its value from there
+    (a reading usually changes only a few fields).
     """
     header = peek_header(data)
     if len(data) < _HEADER_LENGTH:
@@ -142,15 +150,17 @@ def parse(data: bytes, key: bytes | None) -> VictronRecord:
         raise UnsupportedRecordError(f"record type {header.record_name} is not supported")
     payload = _decrypt(data, key, layout.name) if layout.encrypted else data[_HEADER_LENGTH:]
     raw = layout.extract(payload)
-    return VictronRecord(
-        header, layout, MappingProxyType(layout.decode(raw)), MappingProxyType(raw)
-    )
+    if previous is not None and previous.layout is layout:
+        values, odd = layout.decode_since(raw, previous.raw, previous.values, previous.implausible)
+    else:
+        values, odd = layout.decode(raw), layout.implausible(raw)
+    return VictronRecord(header, layout, MappingProxyType(values), MappingProxyType(raw), odd)
 
 
 def implausible_fields(record: VictronRecord) -> tuple[str, ...]:
     """Keys of fields no working device would send: enum codes and flags we
     do not know, numbers outside physical ranges."""
-    return record.layout.implausible(record.raw)
+    return record.implausible
 
 
 def verify_key(data: bytes, key: bytes) -> VictronRecord:
