@@ -26,9 +26,8 @@ import tempfile
 import time
 from typing import Any
 
-from bluetooth_data_tools import monotonic_time_coarse
 from homeassistant import loader
-from homeassistant.components.bluetooth import BaseHaRemoteScanner, async_register_scanner
+from homeassistant.components.bluetooth import async_register_scanner
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (
@@ -36,9 +35,9 @@ from pytest_homeassistant_custom_component.common import (
     async_test_home_assistant,
 )
 
-from custom_components.offgrid_power.protocol.victron import VICTRON_COMPANY_ID
 from simulators.victron import SimulatedDevice, advertisement_stream, demo_devices
 from simulators.victron.devices import Advertisement
+from simulators.victron.proxy import SimulatedProxyScanner
 
 ADVERTISEMENTS = 10_000
 # Entities are created on a device's first readings: a one-off cost left out.
@@ -50,23 +49,6 @@ BATCH = 25
 SCENARIOS = ("baseline", "offgrid_power", "victron_ble")
 
 
-class BenchScanner(BaseHaRemoteScanner):
-    """A connectable remote scanner: core's coordinator only listens to connectable ones."""
-
-    def hear(self, advertisement: Advertisement) -> None:
-        self._async_on_advertisement(
-            advertisement.address,
-            advertisement.rssi,
-            advertisement.name,
-            [],
-            {},
-            {VICTRON_COMPANY_ID: advertisement.data},
-            None,
-            {},
-            monotonic_time_coarse(),
-        )
-
-
 def _entry(scenario: str, device: SimulatedDevice) -> MockConfigEntry:
     if scenario == "offgrid_power":
         data = {"family": "victron", "address": device.address, "key": device.key.hex()}
@@ -76,7 +58,7 @@ def _entry(scenario: str, device: SimulatedDevice) -> MockConfigEntry:
 
 
 async def _feed(
-    hass: HomeAssistant, scanner: BenchScanner, stream: Iterable[Advertisement]
+    hass: HomeAssistant, scanner: SimulatedProxyScanner, stream: Iterable[Advertisement]
 ) -> None:
     for index, advertisement in enumerate(stream, start=1):
         scanner.hear(advertisement)
@@ -91,7 +73,8 @@ async def _measure(scenario: str, config_dir: str) -> float:
         # Let the loader find custom_components/offgrid_power (cwd is the repository).
         hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
         assert await async_setup_component(hass, "bluetooth", {})
-        scanner = BenchScanner("02:00:00:0B:E0:01", "Benchmark proxy", None, True)
+        # Connectable: core's coordinator listens to connectable advertisements only.
+        scanner = SimulatedProxyScanner("02:00:00:0B:E0:01", "Benchmark proxy", None, True)
         async_register_scanner(hass, scanner)
         scanner.async_setup()
         devices = demo_devices()

@@ -17,16 +17,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bluetooth_data_tools import monotonic_time_coarse
-from homeassistant.components.bluetooth import BaseHaRemoteScanner, async_register_scanner
+from homeassistant.components.bluetooth import async_register_scanner
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import ConfigType
 
-from custom_components.offgrid_power.protocol.victron import VICTRON_COMPANY_ID
 from simulators.victron import SimulatedDevice, demo_devices
-from simulators.victron.devices import Advertisement
+from simulators.victron.proxy import SimulatedProxyScanner
 
 DOMAIN = "offgrid_demo_ble"
 # A locally administered address, as the proxy's Bluetooth MAC.
@@ -36,30 +34,11 @@ PROXY_NAME = "Demo Bluetooth proxy"
 ADVERTISING_INTERVAL = timedelta(seconds=0.5)
 
 
-class DemoProxyScanner(BaseHaRemoteScanner):
-    """A passive (advertisement-only) proxy: what ESPHome's ``bluetooth_proxy`` registers."""
-
-    @callback
-    def hear(self, advertisement: Advertisement) -> None:
-        """Forward one advertisement as the proxy's raw-advertisement batch would."""
-        self._async_on_advertisement(
-            advertisement.address,
-            advertisement.rssi,
-            advertisement.name,
-            [],
-            {},
-            {VICTRON_COMPANY_ID: advertisement.data},
-            None,
-            {},
-            monotonic_time_coarse(),
-        )
-
-
 class DemoProxy:
     """The scanner and the devices it hears, advanced on a timer."""
 
     def __init__(self, hass: HomeAssistant, devices: list[SimulatedDevice]) -> None:
-        self.scanner = DemoProxyScanner(PROXY_SOURCE, PROXY_NAME, None, False)
+        self.scanner = SimulatedProxyScanner(PROXY_SOURCE, PROXY_NAME, None, False)
         self.devices = devices
         self._unsubscribe = [async_register_scanner(hass, self.scanner), self.scanner.async_setup()]
         # Heard once before startup ends, so the devices are known when the demo adds them.
