@@ -57,7 +57,7 @@ lint: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(VENV)/bin/python -m scripts.demo
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed $(VENV_NEW)/.installed
 	$(VENV)/bin/python -m benchmarks
 
 clean:

@@ -85,6 +85,9 @@ def prepare_config(parts: list[DemoPart]) -> None:
     )
     components = CONFIG / "custom_components"
     components.mkdir(exist_ok=True)
+    # Home Assistant runs from the repository root, whose custom_components/ is a
+    # namespace package that would hide the links made here; a regular package wins.
+    (components / "__init__.py").touch()
     links = {"offgrid_power": ROOT / "custom_components" / "offgrid_power"}
     for part in parts:
         links.update(part.custom_components)

@@ -11,11 +11,12 @@ from homeassistant.core import callback
 from .const import CONF_FAMILY, DOMAIN, Family
 from .masterbus.config_flow import MasterbusConfigFlowMixin, MasterbusOptionsFlow
 from .powmr.config_flow import PowmrConfigFlowMixin, PowmrOptionsFlow
-from .victron.config_flow import VictronConfigFlowMixin
+from .victron.config_flow import VictronConfigFlowMixin, VictronOptionsFlow
 
 # The options flow of each family that has options.
 OPTIONS_FLOWS: dict[Family, type[OptionsFlow]] = {
     Family.POWMR: PowmrOptionsFlow,
+    Family.VICTRON: VictronOptionsFlow,
     Family.MASTERBUS: MasterbusOptionsFlow,
 }
 

@@ -24,6 +24,7 @@ from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
+    OptionsFlow,
 )
 from homeassistant.const import CONF_ADDRESS
 import voluptuous as vol
@@ -40,11 +41,12 @@ from custom_components.offgrid_power.protocol.victron import (
     VictronParseError,
     WrongKeyError,
     normalize_key,
+    normalize_network_id,
     peek_header,
     verify_key,
 )
 
-from .const import CONF_KEY
+from .const import CONF_KEY, CONF_NETWORK_ID, CONF_NETWORK_KEY
 
 # How long the flow waits for the device's first advertisement.
 ADVERTISEMENT_TIMEOUT = 30.0
@@ -112,13 +114,20 @@ class VictronConfigFlowMixin(ConfigFlow):
             self._victron_use(info, header)
             return await self.async_step_victron_key()
         configured = self._async_current_ids(include_ignore=False)
-        self._victron_candidates = {
+        heard = {
             info.address: (info, found)
             for info in async_discovered_service_info(self.hass, connectable=False)
-            if info.address not in configured and (found := _supported_header(info)) is not None
+            if (found := _supported_header(info)) is not None
+        }
+        if not heard:
+            return self.async_abort(reason="no_devices_found")
+        self._victron_candidates = {
+            address: heard_device
+            for address, heard_device in heard.items()
+            if address not in configured
         }
         if not self._victron_candidates:
-            return self.async_abort(reason="no_devices_found")
+            return self.async_abort(reason="already_configured")
         choices = {
             address: f"{_title(info, header)} ({address})"
             for address, (info, header) in self._victron_candidates.items()
@@ -252,3 +261,61 @@ class VictronConfigFlowMixin(ConfigFlow):
         except TimeoutError:
             return None
         return instant_readout(info)
+
+
+class VictronOptionsFlow(OptionsFlow):
+    """VE.Smart Networking: the network id and key that open the device's network messages."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Open the Victron options."""
+        return await self.async_step_victron_options()
+
+    async def async_step_victron_options(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Both fields empty switch VE.Smart Networking off.
+
+        The key is a secret and never shown again; an empty key with a network
+        id keeps the stored key.
+        """
+        stored = self.config_entry.options
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            network_id = str(user_input.get(CONF_NETWORK_ID, "")).strip()
+            network_key = str(user_input.get(CONF_NETWORK_KEY, "")).strip()
+            if not network_id and not network_key:
+                return self.async_create_entry(data={})
+            network_key = network_key or str(stored.get(CONF_NETWORK_KEY, ""))
+            if not (errors := _network_errors(network_id, network_key)):
+                return self.async_create_entry(
+                    data={
+                        CONF_NETWORK_ID: normalize_network_id(network_id).hex(),
+                        CONF_NETWORK_KEY: normalize_key(network_key).hex(),
+                    }
+                )
+        shown_id = (user_input or stored).get(CONF_NETWORK_ID, "")
+        return self.async_show_form(
+            step_id="victron_options",
+            data_schema=vol.Schema(
+                {
+                    vol.Optional(CONF_NETWORK_ID, description={"suggested_value": shown_id}): str,
+                    vol.Optional(CONF_NETWORK_KEY): str,
+                }
+            ),
+            errors=errors,
+        )
+
+
+def _network_errors(network_id: str, network_key: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    try:
+        normalize_network_id(network_id)
+    except InvalidKeyError:
+        errors[CONF_NETWORK_ID] = "invalid_network_id"
+    try:
+        normalize_key(network_key)
+    except IncompleteKeyError:
+        errors[CONF_NETWORK_KEY] = "incomplete_key"
+    except InvalidKeyError:
+        errors[CONF_NETWORK_KEY] = "invalid_key"
+    return errors

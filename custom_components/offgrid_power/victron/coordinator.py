@@ -11,8 +11,9 @@ rejected key only after several advertisements in a row refused it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 import re
 from typing import Any
 
@@ -28,6 +29,9 @@ from custom_components.offgrid_power.protocol.victron import (
     VICTRON_COMPANY_ID,
     AdvertisementHeader,
     FieldKind,
+    FieldValue,
+    NetworkMessage,
+    VeSmartNetwork,
     VictronParseError,
     VictronRecord,
     WrongKeyError,
@@ -35,19 +39,31 @@ from custom_components.offgrid_power.protocol.victron import (
     parse,
     peek_header,
 )
+from custom_components.offgrid_power.protocol.victron.ve_smart import (
+    NETWORK_DATA,
+    OVERFLOW_COUNTER,
+)
 
 from .descriptions import (
+    AC_IN_ENERGY,
+    AC_IN_RETURNED_ENERGY,
     AC_OUT_ENERGY,
     BATTERY_CHARGE_ENERGY,
     BATTERY_DISCHARGE_ENERGY,
     BATTERY_POWER_DESCRIPTION,
     BATTERY_POWER_KEY,
     BATTERY_POWER_RECORDS,
+    ENERGY_DESCRIPTIONS,
+    NETWORK_ENTITY_KEYS,
+    NETWORK_FIELDS,
+    NETWORK_SENSOR_KEYS,
     RSSI_DESCRIPTION,
     RSSI_KEY,
     SOLAR_ENERGY,
-    has_problem_sensor,
+    converted_fields,
+    network_description,
     problem_description,
+    problem_fields,
     problem_value,
     sensor_description,
     sensor_value,
@@ -60,11 +76,16 @@ KEY_REJECTIONS_BEFORE_REAUTH = 5
 
 @dataclass(frozen=True, slots=True)
 class VictronUpdate:
-    """What one advertisement brought: a new record, or only its signal strength."""
+    """What one advertisement brought: a new record, VE.Smart network values, or only its signal strength."""
 
     header: AdvertisementHeader | None
     record: VictronRecord | None
     rssi: int | None
+    network: Mapping[str, FieldValue] | None = None
+
+
+# First bytes of VE.Smart Networking packets (Instant Readout starts with 0x10).
+_NETWORK_PACKETS = frozenset({OVERFLOW_COUNTER, NETWORK_DATA})
 
 
 def _error_kind(err: VictronParseError) -> str:
@@ -78,13 +99,16 @@ class AdvertisementDecoder:
 
     key: bytes
     on_key_rejected: Callable[[], None]
+    network: VeSmartNetwork | None = None
     errors: Counter[str] = field(default_factory=Counter)
     advertisements: int = 0
     repeated: int = 0
     key_rejections: int = 0
     last_advertisement: bytes | None = None
     last_record: VictronRecord | None = None
-    _last_nonce: int | None = None
+    network_packets: int = 0
+    last_network_message: NetworkMessage | None = None
+    _last_nonce: bytes | None = None
     _last_time: float | None = None
     _interval_sum: float = 0.0
     _interval_count: int = 0
@@ -95,26 +119,25 @@ class AdvertisementDecoder:
             self.errors["no_victron_data"] += 1
             return VictronUpdate(None, None, service_info.rssi)
         self.advertisements += 1
-        self.last_advertisement = data
         self._note_time(service_info.time)
-        try:
-            header = peek_header(data)
-        except VictronParseError as err:
-            self.errors[_error_kind(err)] += 1
-            return VictronUpdate(None, None, service_info.rssi)
-        if header.nonce is not None and header.nonce == self._last_nonce:
-            # Same data again: nothing to write.
+        if data and data[0] in _NETWORK_PACKETS:
+            return VictronUpdate(None, None, service_info.rssi, self._open_network_packet(data))
+        self.last_advertisement = data
+        nonce = data[5:7]
+        if nonce == self._last_nonce:
+            # Same reading again (the nonce counts readings), e.g. via another proxy.
             self.repeated += 1
-            return VictronUpdate(header, None, service_info.rssi)
+            return VictronUpdate(None, None, service_info.rssi)
         record = self._decode(data)
-        if record is not None:
-            self._last_nonce = header.nonce
-            self.last_record = record
-        return VictronUpdate(header, record, service_info.rssi)
+        if record is None:
+            return VictronUpdate(_header_or_none(data), None, service_info.rssi)
+        self._last_nonce = nonce
+        self.last_record = record
+        return VictronUpdate(record.header, record, service_info.rssi)
 
     def _decode(self, data: bytes) -> VictronRecord | None:
         try:
-            record = parse(data, self.key)
+            record = parse(data, self.key, previous=self.last_record)
         except WrongKeyError as err:
             self.errors[_error_kind(err)] += 1
             self._reject_key()
@@ -129,13 +152,38 @@ class AdvertisementDecoder:
             self._reject_key()
             return None
         self.key_rejections = 0
-        if odd := tuple(key for key in odd if record.layout.field(key).kind is FieldKind.NUMERIC):
+        if odd and (
+            out_of_range := [
+                key for key in odd if record.layout.field(key).kind is FieldKind.NUMERIC
+            ]
+        ):
             # Out of physical range: not reported rather than shown wrong.
             values = dict(record.values)
-            for key in odd:
+            for key in out_of_range:
                 values[key] = None
-            record = VictronRecord(record.header, record.layout, values, record.raw)
+            record = VictronRecord(
+                record.header, record.layout, values, record.raw, record.implausible
+            )
         return record
+
+    def _open_network_packet(self, data: bytes) -> Mapping[str, FieldValue] | None:
+        """The register values of a VE.Smart packet; None for counters and failures.
+
+        Failures never count against the Instant Readout key.
+        """
+        self.network_packets += 1
+        if self.network is None:
+            self.errors["ve_smart_without_network_key"] += 1
+            return None
+        try:
+            opened = self.network.feed(data)
+        except VictronParseError as err:
+            self.errors[f"ve_smart_{_error_kind(err)}"] += 1
+            return None
+        if not isinstance(opened, NetworkMessage):
+            return None
+        self.last_network_message = opened
+        return opened.values
 
     def _reject_key(self) -> None:
         self.key_rejections += 1
@@ -173,113 +221,182 @@ class AdvertisementDecoder:
                 "product_id": f"0x{record.product_id:04X}",
                 "product_name": record.product_name,
                 "nonce": record.header.nonce,
-                "values": {
-                    key: sorted(value) if isinstance(value, frozenset) else value
-                    for key, value in record.values.items()
+                "values": _plain(record.values),
+            },
+            "ve_smart": {
+                "enabled": self.network is not None,
+                "packets": self.network_packets,
+                "last_message": None
+                if (message := self.last_network_message) is None
+                else {
+                    "message_class": message.message_class,
+                    "values": _plain(message.values),
                 },
             },
         }
 
 
-def device_info(title: str, header: AdvertisementHeader | None) -> dict[str | None, DeviceInfo]:
-    if header is None:
-        return {}
+def _plain(values: Mapping[str, FieldValue]) -> dict[str, Any]:
+    """Values as JSON can hold them: flag sets become sorted lists."""
     return {
-        None: DeviceInfo(
-            name=title,
-            manufacturer=MANUFACTURER,
-            model=header.product_name,
-            model_id=f"0x{header.product_id:04X}",
-        )
+        key: sorted(value) if isinstance(value, frozenset) else value
+        for key, value in values.items()
     }
 
 
+def _header_or_none(data: bytes) -> AdvertisementHeader | None:
+    try:
+        return peek_header(data)
+    except VictronParseError:
+        return None
+
+
+def _device_info(title: str, header: AdvertisementHeader) -> DeviceInfo:
+    return DeviceInfo(
+        name=title,
+        manufacturer=MANUFACTURER,
+        model=header.product_name,
+        model_id=f"0x{header.product_id:04X}",
+    )
+
+
+@cache
 def _entity_key(key: str) -> PassiveBluetoothEntityKey:
     return PassiveBluetoothEntityKey(key, None)
 
 
-def _battery_power(record: VictronRecord) -> float | None:
-    if "battery_power" in record.values:
-        value = record.values["battery_power"]
-        return float(value) if isinstance(value, float | int) else None
-    if record.record_type not in BATTERY_POWER_RECORDS:
-        return None
-    voltage = record.values.get("battery_voltage")
-    current = record.values.get("battery_current")
+class ProcessorFeed:
+    """One processor's update method: turns decoded advertisements into its updates.
+
+    ``values`` gives the value of every entity key a reading carries and
+    ``describe`` the description of a key. Home Assistant's processor compares
+    every device, description and value it is handed with what it already
+    holds; handing it the device and a description only the first time, and
+    values only when they changed, spares it that work on every advertisement
+    while what it holds stays complete.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        values: Callable[[VictronUpdate], dict[str, Any]],
+        describe: Callable[[VictronUpdate, str], EntityDescription],
+    ) -> None:
+        self._title = title
+        self._values_of = values
+        self._describe = describe
+        self._device_sent = False
+        self._last: dict[str, Any] = {}
+
+    def __call__(self, update: VictronUpdate) -> PassiveBluetoothDataUpdate[Any]:
+        result: PassiveBluetoothDataUpdate[Any] = PassiveBluetoothDataUpdate()
+        if update.header is not None and not self._device_sent:
+            result.devices[None] = _device_info(self._title, update.header)
+            self._device_sent = True
+        last = self._last
+        for key, value in self._values_of(update).items():
+            if key not in last:
+                result.entity_descriptions[_entity_key(key)] = self._describe(update, key)
+            elif last[key] == value:
+                continue
+            last[key] = value
+            result.entity_data[_entity_key(key)] = value
+        return result
+
+
+def _battery_power(values: Mapping[str, FieldValue]) -> float | None:
+    voltage = values["battery_voltage"]
+    current = values["battery_current"]
     if not isinstance(voltage, float | int) or not isinstance(current, float | int):
         return None
     return round(voltage * current, 1)
 
 
-def _has_battery_power(record: VictronRecord) -> bool:
-    return "battery_power" in record.values or (
-        record.record_type in BATTERY_POWER_RECORDS
-        and {"battery_voltage", "battery_current"} <= set(record.values)
-    )
+# A Smart Battery Sense borrows the battery-monitor record but has no shunt:
+# these fields are never available from it, so it gets no entities for them.
+_NOT_ON_BATTERY_SENSE = frozenset(
+    {"time_to_go", "battery_current", "consumed_ah", "state_of_charge"}
+)
 
 
-def sensor_update(title: str, update: VictronUpdate) -> PassiveBluetoothDataUpdate[Any]:
-    """Field values, battery power and signal strength for the sensor processor."""
-    descriptions: dict[PassiveBluetoothEntityKey, EntityDescription] = {}
-    data: dict[PassiveBluetoothEntityKey, Any] = {}
-    if update.rssi is not None:
-        descriptions[_entity_key(RSSI_KEY)] = RSSI_DESCRIPTION
-        data[_entity_key(RSSI_KEY)] = update.rssi
-    if (record := update.record) is not None:
-        for key, value in record.values.items():
-            spec = record.layout.field(key)
-            descriptions[_entity_key(key)] = sensor_description(record.record_type, key)
-            data[_entity_key(key)] = sensor_value(spec, value)
-        if _has_battery_power(record) and "battery_power" not in record.values:
-            descriptions[_entity_key(BATTERY_POWER_KEY)] = BATTERY_POWER_DESCRIPTION
-            data[_entity_key(BATTERY_POWER_KEY)] = _battery_power(record)
-    return PassiveBluetoothDataUpdate(
-        devices=device_info(title, update.header),
-        entity_descriptions=descriptions,
-        entity_data=data,
-    )
+def _shown_fields(record: VictronRecord) -> Mapping[str, FieldValue]:
+    if record.header.device_kind != "smart_battery_sense":
+        return record.values
+    return {key: value for key, value in record.values.items() if key not in _NOT_ON_BATTERY_SENSE}
 
 
-def binary_sensor_update(title: str, update: VictronUpdate) -> PassiveBluetoothDataUpdate[Any]:
-    """Problem flags for the binary-sensor processor."""
-    descriptions: dict[PassiveBluetoothEntityKey, EntityDescription] = {}
-    data: dict[PassiveBluetoothEntityKey, Any] = {}
-    if (record := update.record) is not None:
-        for key, value in record.values.items():
-            spec = record.layout.field(key)
-            if has_problem_sensor(spec):
-                descriptions[_entity_key(key)] = problem_description(key)
-                data[_entity_key(key)] = problem_value(spec, value)
-    return PassiveBluetoothDataUpdate(
-        devices=device_info(title, update.header),
-        entity_descriptions=descriptions,
-        entity_data=data,
-    )
+def sensor_values(update: VictronUpdate) -> dict[str, Any]:
+    """Sensor states: every field, battery power, signal strength, and the energy counters' inputs."""
+    values: dict[str, Any] = {} if update.rssi is None else {RSSI_KEY: update.rssi}
+    if update.network:
+        for register_key, value in update.network.items():
+            if (key := NETWORK_SENSOR_KEYS.get(register_key)) is not None:
+                values[key] = sensor_value(NETWORK_FIELDS[register_key], value)
+    if (record := update.record) is None:
+        return values
+    fields = _shown_fields(record)
+    # Numbers are their own state; only enums and flag sets need converting.
+    values.update(fields)
+    for key, spec in converted_fields(record.record_type):
+        if key in fields:
+            values[key] = sensor_value(spec, fields[key])
+    if record.record_type in BATTERY_POWER_RECORDS and "battery_current" in fields:
+        values[BATTERY_POWER_KEY] = _battery_power(fields)
+    if BATTERY_POWER_KEY in values:
+        # Victron's sign: positive while the battery charges.
+        _split(values, values[BATTERY_POWER_KEY], BATTERY_CHARGE_ENERGY, BATTERY_DISCHARGE_ENERGY)
+    if "yield_today" in fields:
+        values[SOLAR_ENERGY.key] = _number(fields["yield_today"])
+    if "ac_out_power" in fields:
+        _split(values, _number(fields["ac_out_power"]), AC_OUT_ENERGY)
+    if "ac_in_power" in fields:
+        _split(values, _number(fields["ac_in_power"]), AC_IN_ENERGY, AC_IN_RETURNED_ENERGY)
+    return values
 
 
-def energy_update(title: str, update: VictronUpdate) -> PassiveBluetoothDataUpdate[Any]:
-    """Counter inputs for the energy processor: a power in W, or yield today in kWh."""
-    descriptions: dict[PassiveBluetoothEntityKey, EntityDescription] = {}
-    data: dict[PassiveBluetoothEntityKey, Any] = {}
-    if (record := update.record) is not None:
-        values = record.values
+def _split(
+    values: dict[str, Any],
+    power: float | None,
+    forward: EntityDescription,
+    backward: EntityDescription | None = None,
+) -> None:
+    """A signed power as the inputs of the counters of each direction it can flow."""
+    values[forward.key] = None if power is None else max(power, 0.0)
+    if backward is not None:
+        values[backward.key] = None if power is None else max(-power, 0.0)
 
-        def put(description: EntityDescription, value: float | None) -> None:
-            descriptions[_entity_key(description.key)] = description
-            data[_entity_key(description.key)] = value
 
-        if "yield_today" in values:
-            yield_today = values["yield_today"]
-            put(SOLAR_ENERGY, yield_today if isinstance(yield_today, float | int) else None)
-        if _has_battery_power(record):
-            power = _battery_power(record)
-            put(BATTERY_CHARGE_ENERGY, None if power is None else max(power, 0.0))
-            put(BATTERY_DISCHARGE_ENERGY, None if power is None else max(-power, 0.0))
-        if "ac_out_power" in values:
-            ac_out = values["ac_out_power"]
-            put(AC_OUT_ENERGY, max(float(ac_out), 0.0) if isinstance(ac_out, float | int) else None)
-    return PassiveBluetoothDataUpdate(
-        devices=device_info(title, update.header),
-        entity_descriptions=descriptions,
-        entity_data=data,
-    )
+_EXTRA_SENSORS: Mapping[str, EntityDescription] = {
+    RSSI_KEY: RSSI_DESCRIPTION,
+    BATTERY_POWER_KEY: BATTERY_POWER_DESCRIPTION,
+    **ENERGY_DESCRIPTIONS,
+}
+
+
+def describe_sensor(update: VictronUpdate, key: str) -> EntityDescription:
+    if (description := _EXTRA_SENSORS.get(key)) is not None:
+        return description
+    if key in NETWORK_ENTITY_KEYS:
+        return network_description(key)
+    assert update.record is not None
+    return sensor_description(update.record.record_type, key)
+
+
+def binary_sensor_values(update: VictronUpdate) -> dict[str, Any]:
+    """Problem flags, for the binary-sensor processor."""
+    if (record := update.record) is None:
+        return {}
+    fields = record.values
+    return {
+        spec.key: problem_value(spec, fields[spec.key])
+        for spec in problem_fields(record.record_type)
+        if spec.key in fields
+    }
+
+
+def describe_binary_sensor(update: VictronUpdate, key: str) -> EntityDescription:
+    return problem_description(key)
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, float | int) else None

@@ -44,6 +44,7 @@ from custom_components.offgrid_power.protocol.victron import (
     FieldSpec,
     FieldValue,
 )
+from custom_components.offgrid_power.protocol.victron.ve_smart import REGISTERS
 
 UNKNOWN_OPTION = "unknown"
 NO_FLAGS = "none"
@@ -145,9 +146,47 @@ def has_problem_sensor(spec: FieldSpec) -> bool:
 
 
 @cache
+def converted_fields(record_type: int) -> tuple[tuple[str, FieldSpec], ...]:
+    """The fields of a record type whose state is not their value: enums and flag sets."""
+    return tuple(
+        (spec.key, spec)
+        for spec in LAYOUTS[record_type].fields
+        if spec.kind is not FieldKind.NUMERIC
+    )
+
+
+@cache
+def problem_fields(record_type: int) -> tuple[FieldSpec, ...]:
+    """The fields of a record type that have a problem binary sensor."""
+    return tuple(spec for spec in LAYOUTS[record_type].fields if has_problem_sensor(spec))
+
+
+@cache
 def sensor_description(record_type: int, key: str) -> SensorEntityDescription:
     """The sensor for one field of one record type."""
-    spec = LAYOUTS[record_type].field(key)
+    return _field_description(LAYOUTS[record_type].field(key), key)
+
+
+# VE.Smart Networking registers shown as sensors: register key -> entity key.
+NETWORK_SENSOR_KEYS: Mapping[str, str] = {
+    "network_total_pv_power": "network_total_pv_power",
+    "charge_voltage_setpoint": "network_charge_voltage_setpoint",
+    "device_state": "network_device_state",
+    "battery_current": "network_battery_current",
+}
+NETWORK_FIELDS: Mapping[str, FieldSpec] = {spec.key: spec for spec in REGISTERS.values()}
+NETWORK_ENTITY_KEYS: Mapping[str, str] = {
+    entity_key: register_key for register_key, entity_key in NETWORK_SENSOR_KEYS.items()
+}
+
+
+@cache
+def network_description(key: str) -> SensorEntityDescription:
+    """The sensor for a VE.Smart Networking register, by entity key."""
+    return _field_description(NETWORK_FIELDS[NETWORK_ENTITY_KEYS[key]], key)
+
+
+def _field_description(spec: FieldSpec, key: str) -> SensorEntityDescription:
     category = EntityCategory.DIAGNOSTIC if key in _DIAGNOSTIC_KEYS else None
     if spec.kind is FieldKind.ENUM:
         return SensorEntityDescription(
@@ -196,6 +235,8 @@ RSSI_DESCRIPTION = SensorEntityDescription(
     entity_registry_enabled_default=False,
 )
 
+# V x I with Victron's sign: positive while the battery charges (Home Assistant's
+# Energy dashboard calls that sign "inverted" for a battery power sensor).
 BATTERY_POWER_DESCRIPTION = SensorEntityDescription(
     key=BATTERY_POWER_KEY,
     translation_key=BATTERY_POWER_KEY,
@@ -231,6 +272,25 @@ BATTERY_DISCHARGE_ENERGY = VictronEnergyDescription(
     key="battery_discharge_energy", translation_key="battery_discharge_energy"
 )
 AC_OUT_ENERGY = VictronEnergyDescription(key="ac_out_energy", translation_key="ac_out_energy")
+# From the grid or generator into the inverter/charger, and (ESS) back out to the grid.
+AC_IN_ENERGY = VictronEnergyDescription(key="ac_in_energy", translation_key="ac_in_energy")
+AC_IN_RETURNED_ENERGY = VictronEnergyDescription(
+    key="ac_in_returned_energy", translation_key="ac_in_returned_energy"
+)
+
+# Home Assistant restores a processor's descriptions as the base class, without
+# ``counter``; entities look their description up here by key instead.
+ENERGY_DESCRIPTIONS: Mapping[str, VictronEnergyDescription] = {
+    description.key: description
+    for description in (
+        SOLAR_ENERGY,
+        BATTERY_CHARGE_ENERGY,
+        BATTERY_DISCHARGE_ENERGY,
+        AC_OUT_ENERGY,
+        AC_IN_ENERGY,
+        AC_IN_RETURNED_ENERGY,
+    )
+}
 
 # Record types whose battery current is the battery's own net current, so V*I is battery power.
 BATTERY_POWER_RECORDS = frozenset({0x02, 0x06, 0x0A, 0x0B, 0x0C})
@@ -240,17 +300,13 @@ def all_translation_keys() -> dict[str, dict[str, list[str]]]:
     """Sensor and binary-sensor translation keys, with each enum's states (for tests)."""
     sensors: dict[str, list[str]] = {RSSI_KEY: [], BATTERY_POWER_KEY: []}
     problems: dict[str, list[str]] = {}
-    for description in (
-        SOLAR_ENERGY,
-        BATTERY_CHARGE_ENERGY,
-        BATTERY_DISCHARGE_ENERGY,
-        AC_OUT_ENERGY,
-    ):
-        sensors[description.key] = []
-    for layout in LAYOUTS.values():
-        for spec in layout.fields:
-            states = enum_options(spec) if spec.kind is FieldKind.ENUM else []
-            sensors[spec.key] = sorted({*sensors.get(spec.key, []), *states})
-            if has_problem_sensor(spec):
-                problems[spec.key] = []
+    for key in ENERGY_DESCRIPTIONS:
+        sensors[key] = []
+    fields = [(spec.key, spec) for layout in LAYOUTS.values() for spec in layout.fields]
+    fields += [(key, NETWORK_FIELDS[register]) for key, register in NETWORK_ENTITY_KEYS.items()]
+    for key, spec in fields:
+        states = enum_options(spec) if spec.kind is FieldKind.ENUM else []
+        sensors[key] = sorted({*sensors.get(key, []), *states})
+        if has_problem_sensor(spec):
+            problems[key] = []
     return {"sensor": sensors, "binary_sensor": problems}

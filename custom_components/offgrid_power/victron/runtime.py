@@ -9,7 +9,6 @@ processor, so the first advertisement reaches all of them.
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 from typing import Any, Final
 
 from homeassistant.components.binary_sensor import (
@@ -17,10 +16,14 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.components.bluetooth import (
+    MONOTONIC_TIME,
     BluetoothScanningMode,
+    BluetoothServiceInfoBleak,
     async_get_learned_advertising_interval,
+    async_last_service_info,
     async_rediscover_address,
     async_set_fallback_availability_interval,
+    async_track_unavailable,
 )
 from homeassistant.components.bluetooth.passive_update_processor import (
     PassiveBluetoothDataProcessor,
@@ -47,20 +50,28 @@ from custom_components.offgrid_power.energy import (
     Counter,
     CounterExtraStoredData,
     EnergyCounter,
+    IntegrationMethod,
     NativeCounterAccumulator,
 )
 from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRuntime
-from custom_components.offgrid_power.protocol.victron import InvalidKeyError, normalize_key
+from custom_components.offgrid_power.protocol.victron import (
+    InvalidKeyError,
+    VeSmartNetwork,
+    normalize_key,
+    normalize_network_id,
+)
 
-from .const import CONF_KEY
+from .const import CONF_KEY, CONF_NETWORK_ID, CONF_NETWORK_KEY
 from .coordinator import (
     AdvertisementDecoder,
+    ProcessorFeed,
     VictronUpdate,
-    binary_sensor_update,
-    energy_update,
-    sensor_update,
+    binary_sensor_values,
+    describe_binary_sensor,
+    describe_sensor,
+    sensor_values,
 )
-from .descriptions import COUNTER_NATIVE, VictronEnergyDescription
+from .descriptions import COUNTER_NATIVE, ENERGY_DESCRIPTIONS, VictronEnergyDescription
 
 # Victron devices advertise several times a second; a proxy cannot tell when one
 # leaves, so without this Home Assistant would wait 15 minutes before marking it gone.
@@ -69,6 +80,9 @@ FALLBACK_AVAILABILITY_SECONDS: Final = 120.0
 # the same data, and never bridges more than this without a sample.
 ENERGY_HOLD_INTERVAL: Final = timedelta(seconds=30)
 ENERGY_MAX_STEP_SECONDS: Final = 90.0
+# States in whole Wh: a new state every second for a few mWh would only load
+# the recorder; the counter itself keeps full precision (and restores it).
+ENERGY_STATE_DECIMALS: Final = 3
 # Bounds how fast a yield-today counter can plausibly grow (kW).
 MAX_SOLAR_POWER_KW: Final = 50.0
 
@@ -101,16 +115,19 @@ class VictronBinarySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Bin
 def _counter_for(description: VictronEnergyDescription) -> Counter:
     if description.counter == COUNTER_NATIVE:
         return NativeCounterAccumulator(max_power_kw=MAX_SOLAR_POWER_KW)
-    return EnergyCounter(max_step=ENERGY_MAX_STEP_SECONDS)
+    # A reading holds until the next one: the power is a step function.
+    return EnergyCounter(max_step=ENERGY_MAX_STEP_SECONDS, method=IntegrationMethod.LEFT)
 
 
 class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], RestoreSensor):
-    """A kWh total fed from each new advertisement; survives restarts, only grows.
+    """A kWh total fed by the readings of its input; survives restarts, only grows.
 
-    The counter is the same one ``sensor.OffGridEnergySensor`` keeps for polled
+    The processor calls it when its input (a power, or yield today) changes;
+    a timer repeats an unchanged power, so a steady load keeps counting. The
+    counter is the same one ``sensor.OffGridEnergySensor`` keeps for polled
     families and is stored the same way (``CounterExtraStoredData``). Only
-    live advertisements feed it: values restored by the processor after a
-    restart are old and never integrated.
+    live readings feed it: the processor hands restored values out before
+    the entity listens, and they are old.
     """
 
     entity_description: VictronEnergyDescription
@@ -119,10 +136,11 @@ class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Res
         self,
         processor: VictronProcessor,
         entity_key: PassiveBluetoothEntityKey,
-        description: VictronEnergyDescription,
+        description: SensorEntityDescription,
     ) -> None:
-        super().__init__(processor, entity_key, description)
-        self._counter = _counter_for(description)
+        energy_description = ENERGY_DESCRIPTIONS[description.key]
+        super().__init__(processor, entity_key, energy_description)
+        self._counter = _counter_for(energy_description)
         self._last_input: float | None = None
 
     async def async_added_to_hass(self) -> None:
@@ -131,7 +149,12 @@ class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Res
             stored := CounterExtraStoredData.from_dict(last.as_dict())
         ) is not None:
             self._counter.restore(stored.counter)
-        self.async_on_remove(self.processor.async_add_listener(self._handle_advertisement))
+        value = self.processor.entity_data.get(self.entity_key)
+        self._last_input = value if isinstance(value, float | int) else None
+        if self.processor.available:
+            # Created by a live reading: count from it. (After a restart the
+            # processor's value is a restored one until the device is heard.)
+            self._feed(self._last_input)
         if self.entity_description.counter != COUNTER_NATIVE:
             self.async_on_remove(
                 async_track_time_interval(self.hass, self._hold, ENERGY_HOLD_INTERVAL)
@@ -139,7 +162,7 @@ class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Res
 
     @property
     def native_value(self) -> float:
-        return round(self._counter.total_kwh, 6)
+        return round(self._counter.total_kwh, ENERGY_STATE_DECIMALS)
 
     @property
     def extra_restore_state_data(self) -> CounterExtraStoredData:
@@ -148,33 +171,47 @@ class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Res
         )
 
     @callback
-    def _handle_processor_update(self, new_data: Any) -> None:
-        # State writes happen when the counter grows, see _feed.
+    def _handle_processor_update(self, new_data: PassiveBluetoothDataUpdate[Any] | None) -> None:
         if new_data is None:
-            self.async_write_ha_state()
-
-    @callback
-    def _handle_advertisement(self, data: PassiveBluetoothDataUpdate[Any] | None) -> None:
-        if data is None:
             # The device went away: never integrate across the gap.
             self._last_input = None
             self._counter.interrupt()
+            self.async_write_ha_state()
             return
-        if self.entity_key not in data.entity_data:
-            return
-        value = data.entity_data[self.entity_key]
+        value = self.processor.entity_data.get(self.entity_key)
         self._last_input = value if isinstance(value, float | int) else None
         self._feed(self._last_input)
 
     @callback
     def _hold(self, _: Any) -> None:
-        """The device repeats unchanged data without new callbacks: its power still flows."""
-        if self._last_input is not None and self.processor.available:
-            self._feed(self._last_input)
+        """Repeat an unchanged power up to when the device was last heard.
 
-    def _feed(self, value: float | None) -> None:
-        if self._counter.add(value, dt_util.utcnow().timestamp()):
+        Home Assistant delivers no callback for a repeated advertisement but
+        notes when it was heard; a silent device stops counting there.
+        """
+        if self._last_input is None or not self.processor.available:
+            return
+        last = async_last_service_info(self.hass, self.processor.coordinator.address, False)
+        if last is not None:
+            heard_ago = max(MONOTONIC_TIME() - last.time, 0.0)
+            self._feed(self._last_input, dt_util.utcnow().timestamp() - heard_ago)
+
+    def _feed(self, value: float | None, at: float | None = None) -> None:
+        shown = self.native_value
+        at = dt_util.utcnow().timestamp() if at is None else at
+        if self._counter.add(value, at) and self.native_value != shown:
             self.async_write_ha_state()
+
+
+def _sensor_entity(
+    processor: VictronProcessor,
+    entity_key: PassiveBluetoothEntityKey,
+    description: SensorEntityDescription,
+) -> SensorEntity:
+    """Energy totals are sensors of their own kind; the processor creates both."""
+    if entity_key.key in ENERGY_DESCRIPTIONS:
+        return VictronEnergySensor(processor, entity_key, description)
+    return VictronSensor(processor, entity_key, description)
 
 
 class VictronRuntime(OffGridRuntime):
@@ -190,10 +227,27 @@ class VictronRuntime(OffGridRuntime):
         decoder: AdvertisementDecoder,
     ) -> None:
         super().__init__(hass, entry)
+        self.started_options = dict(entry.options)
         self.coordinator = coordinator
         self.decoder = decoder
         self._registered: set[Platform] = set()
-        self._unsubscribe: list[CALLBACK_TYPE] = []
+        self._unsubscribe: list[CALLBACK_TYPE] = [
+            async_track_unavailable(
+                hass, self._keep_fallback_interval, coordinator.address, connectable=False
+            )
+        ]
+        self._keep_fallback_interval()
+
+    @callback
+    def _keep_fallback_interval(self, _: BluetoothServiceInfoBleak | None = None) -> None:
+        """Set the availability fallback, again each time the device went away.
+
+        Home Assistant forgets an address's fallback interval when the address
+        disappears; without it a returning device would fall back to 15 minutes.
+        """
+        async_set_fallback_availability_interval(
+            self.hass, self.coordinator.address, FALLBACK_AVAILABILITY_SECONDS
+        )
 
     def async_add_platform_entities(
         self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
@@ -201,22 +255,15 @@ class VictronRuntime(OffGridRuntime):
         title = self.entry.title
         if platform is Platform.SENSOR:
             self._add_processor(
-                partial(sensor_update, title),
-                VictronSensor,
+                ProcessorFeed(title, sensor_values, describe_sensor),
+                _sensor_entity,
                 SensorEntityDescription,
                 async_add_entities,
                 "sensor",
             )
-            self._add_processor(
-                partial(energy_update, title),
-                VictronEnergySensor,
-                VictronEnergyDescription,
-                async_add_entities,
-                "energy",
-            )
         elif platform is Platform.BINARY_SENSOR:
             self._add_processor(
-                partial(binary_sensor_update, title),
+                ProcessorFeed(title, binary_sensor_values, describe_binary_sensor),
                 VictronBinarySensor,
                 BinarySensorEntityDescription,
                 async_add_entities,
@@ -276,7 +323,7 @@ async def async_create_runtime(hass: HomeAssistant, entry: OffGridConfigEntry) -
         LOGGER.warning("The encryption key of %s no longer matches its advertisements", entry.title)
         entry.async_start_reauth(hass)
 
-    decoder = AdvertisementDecoder(key, key_rejected)
+    decoder = AdvertisementDecoder(key, key_rejected, _network(entry))
     coordinator: VictronCoordinator = PassiveBluetoothProcessorCoordinator(
         hass,
         LOGGER,
@@ -285,8 +332,29 @@ async def async_create_runtime(hass: HomeAssistant, entry: OffGridConfigEntry) -
         update_method=decoder,
         connectable=False,
     )
-    async_set_fallback_availability_interval(hass, address, FALLBACK_AVAILABILITY_SECONDS)
-    return VictronRuntime(hass, entry, coordinator, decoder)
+    runtime = VictronRuntime(hass, entry, coordinator, decoder)
+    entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
+    return runtime
+
+
+def _network(entry: OffGridConfigEntry) -> VeSmartNetwork | None:
+    """The VE.Smart network the options name, if any."""
+    if not entry.options.get(CONF_NETWORK_KEY):
+        return None
+    try:
+        return VeSmartNetwork(
+            normalize_key(str(entry.options[CONF_NETWORK_KEY])),
+            normalize_network_id(str(entry.options.get(CONF_NETWORK_ID, ""))),
+        )
+    except InvalidKeyError:
+        raise _invalid("network key") from None
+
+
+async def _async_reload_on_change(hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
+    # Key changes (reauth, reconfigure) reload by themselves; options need it here.
+    runtime = entry.runtime_data
+    if isinstance(runtime, VictronRuntime) and dict(entry.options) != runtime.started_options:
+        hass.config_entries.async_schedule_reload(entry.entry_id)
 
 
 def _invalid(detail: str) -> ConfigEntryError:

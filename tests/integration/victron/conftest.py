@@ -21,6 +21,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.offgrid_power.const import CONF_FAMILY, DOMAIN, Family
 from custom_components.offgrid_power.protocol.victron import (
+    LAYOUTS,
     VICTRON_COMPANY_ID,
     build_advertisement,
 )
@@ -102,10 +103,16 @@ def inject(hass: HomeAssistant, bluetooth: None) -> Inject:
     return _inject
 
 
+def advert(record_type: int, product_id: int, key: str, *, nonce: int, **raw: int) -> bytes:
+    """An advertisement of any record type with the given raw field values (the rest zero)."""
+    payload = LAYOUTS[record_type].encode(raw)
+    return build_advertisement(
+        record_type, payload, bytes.fromhex(key), product_id=product_id, nonce=nonce
+    )
+
+
 def solar_advert(*, nonce: int, key: str = SOLAR_KEY, **raw: int) -> bytes:
     """A solar-charger advertisement with the given raw field values."""
-    from custom_components.offgrid_power.protocol.victron import LAYOUTS
-
     fields = {
         "device_state": 3,
         "charger_error": 0,
@@ -115,15 +122,17 @@ def solar_advert(*, nonce: int, key: str = SOLAR_KEY, **raw: int) -> bytes:
         "pv_power": 200,
         "load_current": 0,
     } | raw
-    payload = LAYOUTS[0x01].encode(fields)
-    return build_advertisement(0x01, payload, bytes.fromhex(key), product_id=0xA042, nonce=nonce)
+    return advert(0x01, 0xA042, key, nonce=nonce, **fields)
 
 
-def victron_entry(key: str = SOLAR_KEY, address: str = ADDRESS) -> MockConfigEntry:
+def victron_entry(
+    key: str = SOLAR_KEY, address: str = ADDRESS, options: dict[str, str] | None = None
+) -> MockConfigEntry:
     return MockConfigEntry(
         domain=DOMAIN,
         title="SmartSolar HQ2209ABCDE",
         unique_id=address,
         data={CONF_FAMILY: Family.VICTRON.value, "address": address, "key": key},
+        options=options or {},
         entry_id="victron_entry",
     )

@@ -137,6 +137,19 @@ async def test_menu_without_devices_aborts(hass: HomeAssistant) -> None:
     assert result["reason"] == "no_devices_found"
 
 
+async def test_menu_when_every_heard_device_is_set_up_aborts(
+    hass: HomeAssistant, inject: Inject
+) -> None:
+    inject(SOLAR_ADVERT)
+    victron_entry().add_to_hass(hass)
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "victron"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
 async def test_key_waits_for_an_advertisement(hass: HomeAssistant, inject: Inject) -> None:
     # Discovered earlier (e.g. before a restart) but no advertisement known now.
     result = await _discover(hass)

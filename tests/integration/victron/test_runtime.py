@@ -211,3 +211,88 @@ def test_every_victron_translation_key_has_text(platform: str) -> None:
     for key, states in all_translation_keys()[platform].items():
         assert texts[key]["name"], key
         assert set(states) <= set(texts[key].get("state", {})), key
+
+
+async def test_last_values_come_back_before_the_first_advertisement(
+    hass: HomeAssistant, inject: Inject
+) -> None:
+    """After a restart (here: a reload) entities show the last values, energy included."""
+    entry = await _setup(hass, victron_entry())
+    inject(solar_advert(nonce=1))
+    inject(solar_advert(nonce=2, pv_power=321, device_state=5))
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert _state(hass, "sensor", "pv_power") == "321"
+    assert _state(hass, "sensor", "device_state") == "float"
+    assert float(_state(hass, "sensor", "solar_energy")) >= 0
+
+
+async def test_keys_never_reach_the_log(
+    hass: HomeAssistant, inject: Inject, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _setup(hass, victron_entry(key=OTHER_KEY))
+    for nonce in range(6):
+        inject(solar_advert(nonce=nonce))
+        await hass.async_block_till_done()
+    assert "no longer matches" in caplog.text
+    for key in (OTHER_KEY, SOLAR_KEY):
+        assert key not in caplog.text.lower()
+
+
+async def test_a_removed_device_is_discovered_again(hass: HomeAssistant, inject: Inject) -> None:
+    entry = await _setup(hass, victron_entry())
+    inject(SOLAR_ADVERT)
+    await hass.async_block_till_done()
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["unique_id"] for flow in flows] == [ADDRESS]
+
+
+def test_every_sensor_without_a_device_class_icon_has_an_icon() -> None:
+    import json
+    from pathlib import Path
+
+    from homeassistant.components.sensor import SensorDeviceClass
+
+    from custom_components.offgrid_power.protocol.victron import LAYOUTS
+    from custom_components.offgrid_power.victron.descriptions import (
+        NETWORK_ENTITY_KEYS,
+        network_description,
+        sensor_description,
+    )
+
+    icons = json.loads(
+        (Path(__file__).parents[3] / "custom_components/offgrid_power/icons.json").read_text()
+    )["entity"]["sensor"]
+    descriptions = [
+        sensor_description(record_type, spec.key)
+        for record_type, layout in LAYOUTS.items()
+        for spec in layout.fields
+    ] + [network_description(key) for key in NETWORK_ENTITY_KEYS]
+    for description in descriptions:
+        if description.device_class in (None, SensorDeviceClass.ENUM):
+            assert description.key in icons, description.key
+
+
+async def test_a_good_advertisement_between_rejections_starts_the_count_again(
+    hass: HomeAssistant, inject: Inject
+) -> None:
+    await _setup(hass, victron_entry(key=OTHER_KEY))
+    nonces = iter(range(100))
+    for _ in range(2):
+        for _ in range(4):
+            inject(solar_advert(nonce=next(nonces)))  # another key: rejected
+            await hass.async_block_till_done()
+        inject(solar_advert(nonce=next(nonces), key=OTHER_KEY))  # the entry's key
+        await hass.async_block_till_done()
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)

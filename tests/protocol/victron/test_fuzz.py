@@ -15,6 +15,7 @@ from custom_components.offgrid_power.protocol.victron import (
     RecordLayout,
     VictronParseError,
     VictronRecord,
+    build_advertisement,
     normalize_key,
     parse,
     peek_header,
@@ -135,3 +136,30 @@ def test_normalize_key_any_text(text: str) -> None:
     else:
         assert isinstance(key, InvalidKeyError)
         assert len(text) < 8 or text not in str(key)
+
+
+@FUZZ
+@given(
+    layout=layouts,
+    first=st.binary(min_size=24, max_size=24),
+    flips=st.lists(st.integers(0, 24 * 8 - 1), max_size=6),
+)
+def test_decoding_against_a_previous_record_gives_the_same_record(
+    layout: RecordLayout, first: bytes, flips: list[int]
+) -> None:
+    """A stream decoded with ``previous`` equals each advertisement decoded alone."""
+    payload = int.from_bytes(first, "little")
+    for bit in flips:
+        payload ^= 1 << bit
+    second = payload.to_bytes(24, "little")
+
+    def advert(body: bytes) -> bytes:
+        return build_advertisement(
+            layout.record_type, body, TEST_KEY, product_id=0xA042, nonce=0x0102
+        )
+
+    previous = parse(advert(first), TEST_KEY)
+    alone = parse(advert(second), TEST_KEY)
+    streamed = parse(advert(second), TEST_KEY, previous=previous)
+    assert dict(streamed.values) == dict(alone.values)
+    assert streamed.implausible == alone.implausible

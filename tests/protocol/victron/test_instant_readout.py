@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from hypothesis import given, strategies as st
 import pytest
 
 from custom_components.offgrid_power.protocol.victron import (
@@ -22,6 +24,7 @@ from custom_components.offgrid_power.protocol.victron import (
     peek_header,
     verify_key,
 )
+from custom_components.offgrid_power.protocol.victron.instant_readout import _apply_keystream
 from custom_components.offgrid_power.protocol.victron.records import SOLAR_CHARGER, SOLAR_SENSE
 
 from .helpers import TEST_KEY, advertisement
@@ -179,3 +182,14 @@ def test_build_advertisement_reproduces_a_real_one() -> None:
 def test_build_encrypted_advertisement_needs_a_key() -> None:
     with pytest.raises(KeyRequiredError):
         build_advertisement(0x01, bytes(12), None, product_id=0xA042, nonce=1)
+
+
+@given(
+    key=st.binary(min_size=16, max_size=16),
+    nonce=st.binary(min_size=2, max_size=2),
+    data=st.binary(max_size=40),
+)
+def test_keystream_is_standard_aes_ctr(key: bytes, nonce: bytes, data: bytes) -> None:
+    """The cached block encryptor gives exactly AES-128-CTR, across block boundaries too."""
+    reference = Cipher(algorithms.AES(key), modes.CTR(nonce + bytes(14))).encryptor()
+    assert _apply_keystream(key, nonce, data) == reference.update(data) + reference.finalize()

@@ -8,6 +8,7 @@ from custom_components.offgrid_power.protocol.victron import (
     IncompleteKeyError,
     InvalidKeyError,
     normalize_key,
+    normalize_network_id,
 )
 
 KEY_HEX = "adeccb947395801a4dd45a2eaa44bf17"
@@ -52,3 +53,14 @@ def test_key_text_never_appears_in_the_error(text: str) -> None:
 
     message = f"{caught.value} {caught.value!r}".lower()
     assert KEY_HEX[1:-1] not in message
+
+
+@pytest.mark.parametrize("text", ["010a", "010A", "01 0a", "01:0A", "0x010a"])
+def test_network_id_formatting_is_forgiven(text: str) -> None:
+    assert normalize_network_id(text) == b"\x01\x0a"
+
+
+@pytest.mark.parametrize("text", ["", "10a", "010a0", "01zz"])
+def test_network_id_must_be_four_hex_digits(text: str) -> None:
+    with pytest.raises(InvalidKeyError):
+        normalize_network_id(text)

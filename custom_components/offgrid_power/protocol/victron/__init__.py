@@ -28,9 +28,10 @@ from .instant_readout import (
     peek_header,
     verify_key,
 )
-from .keys import normalize_key
+from .keys import normalize_key, normalize_network_id
 from .products import product_name
 from .records import LAYOUTS, RECORD_NAMES
+from .ve_smart import NetworkMessage, OverflowCounter, VeSmartNetwork
 
 __all__ = [
     "LAYOUTS",
@@ -46,15 +47,19 @@ __all__ = [
     "IncompleteKeyError",
     "InvalidKeyError",
     "KeyRequiredError",
+    "NetworkMessage",
+    "OverflowCounter",
     "RecordLayout",
     "TruncatedError",
     "UnsupportedRecordError",
+    "VeSmartNetwork",
     "VictronParseError",
     "VictronRecord",
     "WrongKeyError",
     "build_advertisement",
     "implausible_fields",
     "normalize_key",
+    "normalize_network_id",
     "parse",
     "peek_header",
     "product_name",

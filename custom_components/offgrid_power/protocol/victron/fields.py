@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from functools import cache
 from typing import Literal
 
 from .errors import TruncatedError
@@ -50,17 +49,20 @@ class FieldSpec:
     convert: Callable[[int], float] | None = None
     plausible: tuple[float, float] | None = None
     when: tuple[str, int] | None = None
+    decimals: int = field(init=False, compare=False)
+    """Digits after the decimal point that the scale and bias carry."""
+    _known_flags: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Worked out once: every advertisement decodes every field.
+        decimals = 0 if self.convert else max(_decimals(self.scale), _decimals(self.bias))
+        object.__setattr__(self, "decimals", decimals)
+        known = sum(1 << bit for bit in self.options) if self.kind is FieldKind.BITMASK else 0
+        object.__setattr__(self, "_known_flags", known)
 
     @property
     def end(self) -> int:
         return self.offset + self.width
-
-    @property
-    def decimals(self) -> int:
-        """Digits after the decimal point that the scale and bias carry."""
-        if self.convert is not None:
-            return 0
-        return max(_decimals(self.scale), _decimals(self.bias))
 
     @property
     def option_names(self) -> tuple[str, ...]:
@@ -75,32 +77,31 @@ class FieldSpec:
         """Turn raw bits into the field's value; never raises."""
         if raw == self.na:
             return None
-        match self.kind:
-            case FieldKind.BITMASK:
-                return frozenset(self._flag_name(bit) for bit in _set_bits(raw))
-            case FieldKind.ENUM:
-                code = self._signed(raw)
-                return self.options.get(code, f"unknown_{code}")
-        if self.convert is not None:
-            return self.convert(raw)
-        number = self._signed(raw) * self.scale + self.bias
-        decimals = self.decimals
-        return round(number, decimals) if decimals else round(number)
+        # Numbers first and inline: most fields are numbers, and every
+        # advertisement decodes every field.
+        if self.kind is FieldKind.NUMERIC:
+            if self.convert is not None:
+                return self.convert(raw)
+            number = self._signed(raw) * self.scale + self.bias
+            return round(number, self.decimals) if self.decimals else round(number)
+        if self.kind is FieldKind.BITMASK:
+            return frozenset(self._flag_name(bit) for bit in _set_bits(raw))
+        code = self._signed(raw)
+        return self.options.get(code, f"unknown_{code}")
 
     def is_plausible(self, raw: int) -> bool:
         """Whether raw bits look like a real reading rather than decrypted noise."""
         if raw == self.na:
             return True
-        match self.kind:
-            case FieldKind.BITMASK:
-                return all(bit in self.options for bit in _set_bits(raw))
-            case FieldKind.ENUM:
-                return self._signed(raw) in self.options
-        if self.plausible is None:
-            return True
-        value = self.value(raw)
-        low, high = self.plausible
-        return isinstance(value, float | int) and low <= value <= high
+        if self.kind is FieldKind.NUMERIC:
+            if self.plausible is None:
+                return True
+            value = self.value(raw)
+            low, high = self.plausible
+            return isinstance(value, float | int) and low <= value <= high
+        if self.kind is FieldKind.BITMASK:
+            return not raw & ~self._known_flags
+        return self._signed(raw) in self.options
 
     def _signed(self, raw: int) -> int:
         if self.signed and raw >> (self.width - 1):
@@ -119,17 +120,36 @@ class RecordLayout:
     name: str
     fields: tuple[FieldSpec, ...]
     encrypted: bool = True
+    min_length: int = field(init=False, repr=False, compare=False)
+    """Payload bytes needed to hold every field; longer payloads are future extensions."""
+    _by_key: Mapping[str, FieldSpec] = field(init=False, repr=False, compare=False)
+    _conditional: bool = field(init=False, repr=False, compare=False)
+    _checked: tuple[FieldSpec, ...] = field(init=False, repr=False, compare=False)
+    _slices: tuple[tuple[str, int, int], ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def min_length(self) -> int:
-        """Payload bytes needed to hold every field; longer payloads are future extensions."""
-        return (max(spec.end for spec in self.fields) + 7) // 8
+    def __post_init__(self) -> None:
+        # Looked up for every field of every advertisement: worked out once.
+        object.__setattr__(self, "min_length", (max(spec.end for spec in self.fields) + 7) // 8)
+        object.__setattr__(self, "_by_key", {spec.key: spec for spec in self.fields})
+        object.__setattr__(self, "_conditional", any(spec.when for spec in self.fields))
+        object.__setattr__(
+            self,
+            "_slices",
+            tuple((spec.key, spec.offset, (1 << spec.width) - 1) for spec in self.fields),
+        )
+        # Numbers without a plausible range are always plausible.
+        object.__setattr__(
+            self,
+            "_checked",
+            tuple(
+                spec
+                for spec in self.fields
+                if spec.kind is not FieldKind.NUMERIC or spec.plausible is not None
+            ),
+        )
 
     def field(self, key: str) -> FieldSpec:
-        for spec in self.fields:
-            if spec.key == key:
-                return spec
-        raise KeyError(key)
+        return self._by_key[key]
 
     def extract(self, payload: bytes) -> dict[str, int]:
         """Raw bits of every field that exists in this payload."""
@@ -138,7 +158,9 @@ class RecordLayout:
                 f"{self.name} payload has {len(payload)} bytes, needs {self.min_length}"
             )
         bits = int.from_bytes(payload, "little")
-        raw = {spec.key: spec.extract(bits) for spec in self.fields}
+        raw = {key: bits >> offset & mask for key, offset, mask in self._slices}
+        if not self._conditional:
+            return raw
         return {spec.key: raw[spec.key] for spec in self.fields if _applies(spec, raw)}
 
     def encode(self, raw: Mapping[str, int]) -> bytes:
@@ -153,11 +175,34 @@ class RecordLayout:
     def decode(self, raw: Mapping[str, int]) -> dict[str, FieldValue]:
         return {spec.key: spec.value(raw[spec.key]) for spec in self.fields if spec.key in raw}
 
+    def decode_since(
+        self,
+        raw: Mapping[str, int],
+        previous_raw: Mapping[str, int],
+        previous_values: Mapping[str, FieldValue],
+        previous_implausible: tuple[str, ...],
+    ) -> tuple[dict[str, FieldValue], tuple[str, ...]]:
+        """``decode`` and ``implausible`` at once, reusing a previous record's
+        results for every field whose raw bits are unchanged."""
+        values: dict[str, FieldValue] = {}
+        odd = []
+        for key, bits in raw.items():
+            if previous_raw.get(key) == bits and key in previous_values:
+                values[key] = previous_values[key]
+                if key in previous_implausible:
+                    odd.append(key)
+                continue
+            spec = self._by_key[key]
+            values[key] = spec.value(bits)
+            if not spec.is_plausible(bits):
+                odd.append(key)
+        return values, tuple(odd)
+
     def implausible(self, raw: Mapping[str, int]) -> tuple[str, ...]:
         """Keys of the fields whose raw bits no working device would send."""
         return tuple(
             spec.key
-            for spec in self.fields
+            for spec in self._checked
             if spec.key in raw and not spec.is_plausible(raw[spec.key])
         )
 
@@ -233,7 +278,6 @@ def _set_bits(raw: int) -> list[int]:
     return [bit for bit in range(raw.bit_length()) if raw >> bit & 1]
 
 
-@cache
 def _decimals(number: float) -> int:
     exponent = Decimal(str(number)).normalize().as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0

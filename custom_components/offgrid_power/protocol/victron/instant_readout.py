@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers import Cipher, CipherContext, algorithms, modes
 
 from .errors import (
     ImplausibleRecordError,
@@ -78,13 +79,15 @@ class VictronRecord:
     ``values`` holds every field of the layout that exists in this record
     (aux-dependent fields only for the selected aux mode); None means the
     device reported "not available". ``raw`` holds the same fields' raw bits,
-    for diagnostics.
+    for diagnostics. ``implausible`` names the fields no working device would
+    send (see ``implausible_fields``).
     """
 
     header: AdvertisementHeader
     layout: RecordLayout
     values: Mapping[str, FieldValue]
     raw: Mapping[str, int]
+    implausible: tuple[str, ...] = ()
 
     @property
     def record_type(self) -> int:
@@ -125,13 +128,19 @@ def peek_header(data: bytes) -> AdvertisementHeader:
     )
 
 
-def parse(data: bytes, key: bytes | None) -> VictronRecord:
+def parse(
+    data: bytes, key: bytes | None, *, previous: VictronRecord | None = None
+) -> VictronRecord:
     """Decode one advertisement with the device's 16-byte key.
 
     Raises a ``VictronParseError`` subclass: ``TruncatedError``,
     ``UnsupportedRecordError``, ``WrongKeyError`` (``KeyRequiredError`` when
     an encrypted record comes without key) or ``InvalidKeyError``. Fields
     with odd values still decode; see ``implausible_fields``.
+
+    ``previous``, the same device's last record, makes a stream cheaper to
+    decode: a field whose raw bits did not change keeps its value from there
+    (a reading usually changes only a few fields).
     """
     header = peek_header(data)
     if len(data) < _HEADER_LENGTH:
@@ -141,15 +150,17 @@ def parse(data: bytes, key: bytes | None) -> VictronRecord:
         raise UnsupportedRecordError(f"record type {header.record_name} is not supported")
     payload = _decrypt(data, key, layout.name) if layout.encrypted else data[_HEADER_LENGTH:]
     raw = layout.extract(payload)
-    return VictronRecord(
-        header, layout, MappingProxyType(layout.decode(raw)), MappingProxyType(raw)
-    )
+    if previous is not None and previous.layout is layout:
+        values, odd = layout.decode_since(raw, previous.raw, previous.values, previous.implausible)
+    else:
+        values, odd = layout.decode(raw), layout.implausible(raw)
+    return VictronRecord(header, layout, MappingProxyType(values), MappingProxyType(raw), odd)
 
 
 def implausible_fields(record: VictronRecord) -> tuple[str, ...]:
     """Keys of fields no working device would send: enum codes and flags we
     do not know, numbers outside physical ranges."""
-    return record.layout.implausible(record.raw)
+    return record.implausible
 
 
 def verify_key(data: bytes, key: bytes) -> VictronRecord:
@@ -196,7 +207,37 @@ def build_advertisement(
     return header + _apply_keystream(key, nonce_bytes, payload)
 
 
+_BLOCK = 16
+
+
 def _apply_keystream(key: bytes, nonce: bytes, data: bytes) -> bytes:
-    """AES-128-CTR both ways; the counter block is the nonce as a little-endian 128-bit number."""
-    cipher = Cipher(algorithms.AES(key), modes.CTR(nonce + bytes(14))).encryptor()
-    return cipher.update(data) + cipher.finalize()
+    """AES-128-CTR both ways, counter block ``nonce | 14 zero bytes``.
+
+    CTR's keystream is the block cipher applied to successive counter blocks.
+    Building it from a block encryptor kept per key, rather than a new CTR
+    context per advertisement, is what makes decoding cheap: every
+    advertisement has a fresh nonce, but a device keeps its key. Records fit
+    one block; a longer one would count up in the last bytes, as standard CTR
+    (and Victron's "MSB counter starting at 0") does.
+    """
+    if len(data) <= _BLOCK:
+        blocks = nonce.ljust(_BLOCK, b"\0")
+    else:
+        blocks = b"".join(
+            nonce + index.to_bytes(_BLOCK - len(nonce), "big")
+            for index in range((len(data) + _BLOCK - 1) // _BLOCK)
+        )
+    keystream = _block_encryptor(key).update(blocks)
+    size = len(data)
+    mixed = int.from_bytes(data, "little") ^ int.from_bytes(keystream[:size], "little")
+    return mixed.to_bytes(size, "little")
+
+
+@lru_cache(maxsize=64)
+def _block_encryptor(key: bytes) -> CipherContext:
+    """AES-128 on single blocks (ECB used only as the primitive under CTR, never on data).
+
+    Fed whole blocks only and never finalized, the context keeps no state
+    between calls.
+    """
+    return Cipher(algorithms.AES(key), modes.ECB()).encryptor()

@@ -32,6 +32,20 @@ def normalize_key(text: str) -> bytes:
     return bytes.fromhex(digits)
 
 
+NETWORK_ID_LENGTH = 2
+
+
+def normalize_network_id(text: str) -> bytes:
+    """Return the 2 bytes of a VE.Smart network id written as 4 hex digits.
+
+    Formatting is forgiven as for keys. Raises ``InvalidKeyError`` otherwise.
+    """
+    digits = compact_hex(text).lower().removeprefix("0x")
+    if len(digits) != 2 * NETWORK_ID_LENGTH or not _HEX_DIGITS.issuperset(digits):
+        raise InvalidKeyError("the network id must be 4 hex digits")
+    return bytes.fromhex(digits)
+
+
 def compact_hex(text: str) -> str:
     """``text`` without the separators people put between hex digits."""
     return text.translate(_SEPARATORS)
