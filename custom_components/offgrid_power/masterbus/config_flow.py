@@ -33,6 +33,7 @@ from custom_components.offgrid_power.protocol.masterbus import (
     TransportConfig,
     TransportError,
     available_interfaces,
+    close_bus,
     open_bus,
 )
 
@@ -118,7 +119,7 @@ async def _async_test(flow: ConfigFlow, transport: TransportConfig) -> bool:
     except TransportError as err:
         LOGGER.info("MasterBus interface %s cannot be opened: %s", transport.channel, err)
         return False
-    await flow.hass.async_add_executor_job(bus.shutdown)
+    await flow.hass.async_add_executor_job(close_bus, bus)
     return True
 
 
@@ -225,7 +226,7 @@ class MasterbusConfigFlowMixin(ConfigFlow):
             collect()
             self._mb_cache = session.cache.to_dict()
             await session.disconnect()
-            await self.hass.async_add_executor_job(bus.shutdown)
+            await self.hass.async_add_executor_job(close_bus, bus)
 
     async def async_step_masterbus_silent(
         self, user_input: dict[str, Any] | None = None
