@@ -37,7 +37,7 @@ async def async_get_config_entry_diagnostics(
             "entry": {
                 "title": entry.title,
                 "version": entry.version,
-                "data": dict(entry.data),
+                "data": entry.runtime_data.diagnostics_entry_data(),
                 "options": dict(entry.options),
                 "unique_id": entry.unique_id,
             },

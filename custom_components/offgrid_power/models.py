@@ -46,6 +46,14 @@ class OffGridRuntime(ABC):
         """Return family state for the diagnostics download, before redaction."""
         return {}
 
+    def diagnostics_entry_data(self) -> dict[str, Any]:
+        """Return the entry's data for the diagnostics download, before redaction.
+
+        A family whose data holds identifiers outside the redacted keys (as
+        dictionary keys, say) replaces them here.
+        """
+        return dict(self.entry.data)
+
 
 type PlatformEntrySetup = Callable[
     [HomeAssistant, OffGridConfigEntry, AddConfigEntryEntitiesCallback],

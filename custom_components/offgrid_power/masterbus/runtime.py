@@ -226,12 +226,19 @@ class MasterbusRuntime(OffGridRuntime):
                 add(entities)
 
     def async_remove_device(self, device_entry: DeviceEntry) -> bool:
-        """A device may be removed once it is no longer on the bus."""
+        """A device may be removed once it is no longer on the bus.
+
+        If it is plugged in again later, it comes back with fresh entities.
+        """
         for domain, identifier in device_entry.identifiers:
             if domain != DOMAIN or not identifier.startswith("masterbus_"):
                 continue
             serial = identifier.removeprefix("masterbus_")
-            return not self.coordinator.data.online(serial)
+            if self.coordinator.data.online(serial):
+                return False
+            for added in self._added.values():
+                added.discard(serial)
+            return True
         return False
 
     async def async_shutdown(self) -> None:
@@ -243,6 +250,21 @@ class MasterbusRuntime(OffGridRuntime):
     def diagnostics(self) -> dict[str, Any]:
         """Link, counters, and each device's identity, schema and values."""
         return self.coordinator.diagnostics()
+
+    def diagnostics_entry_data(self) -> dict[str, Any]:
+        """The entry's data with the field choice keyed by device name, not serial."""
+        data = super().diagnostics_entry_data()
+        names = {
+            serial: state.device.identity.name
+            for serial, state in self.coordinator.data.devices.items()
+            if state.device.identity is not None
+        }
+        selection: dict[str, Any] = {}
+        for number, (serial, fields) in enumerate(data.get(CONF_FIELDS, {}).items(), start=1):
+            name = names.get(serial, "device")
+            selection[name if name not in selection else f"{name} ({number})"] = fields
+        data[CONF_FIELDS] = selection
+        return data
 
 
 def transport_config(data: dict[str, Any]) -> TransportConfig:

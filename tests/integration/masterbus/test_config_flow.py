@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
@@ -10,6 +11,7 @@ from homeassistant.data_entry_flow import FlowResult, FlowResultType
 import pytest
 
 from custom_components.offgrid_power.const import DOMAIN
+from custom_components.offgrid_power.masterbus import const
 from simulators.masterbus import MasterBusSimulator
 
 from .conftest import COMBI_SERIAL, SHUNT_SERIAL, SOLAR_SERIAL, bridge_data, make_entry, unload
@@ -72,6 +74,31 @@ async def test_full_flow_discovers_and_creates_the_entry(
     assert entry.state is ConfigEntryState.LOADED
     assert hass.states.get("sensor.msh_battery_mb_voltage") is not None
     await unload(hass, entry)
+
+
+async def test_progress_step_names_the_devices_found_so_far(
+    hass: HomeAssistant, simulator: MasterBusSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(const, "DISCOVERY_QUIET", 1.0)  # a window to look in while it listens
+    result = await _connection_form(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _connection(simulator)
+    )
+    assert result["type"] is FlowResultType.SHOW_PROGRESS
+    assert result["description_placeholders"] == {"devices": "-"}
+    # The frontend re-reads a progress step; each read shows what was found by then.
+    async with asyncio.timeout(5):
+        while result["type"] is FlowResultType.SHOW_PROGRESS:
+            found = set(result["description_placeholders"]["devices"].split(", "))
+            if found == {"MSH Battery", "MCU Combi", "SCM Solar"}:
+                break
+            await asyncio.sleep(0.05)
+            result = await hass.config_entries.flow.async_configure(result["flow_id"])
+    assert result["type"] is FlowResultType.SHOW_PROGRESS
+    await hass.async_block_till_done()
+    result = await hass.config_entries.flow.async_configure(result["flow_id"])
+    assert result["step_id"] == "masterbus_fields"
+    hass.config_entries.flow.async_abort(result["flow_id"])
 
 
 async def test_interface_that_cannot_open_is_an_error(hass: HomeAssistant) -> None:
