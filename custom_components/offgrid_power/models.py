@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -46,13 +46,13 @@ class OffGridRuntime(ABC):
         """Return family state for the diagnostics download, before redaction."""
         return {}
 
-    def diagnostics_entry_data(self) -> dict[str, Any]:
-        """Return the entry's data for the diagnostics download, before redaction.
+    def diagnostics_settings(self, settings: Mapping[str, Any]) -> dict[str, Any]:
+        """Return the entry's data or options for the diagnostics download, before redaction.
 
-        A family whose data holds identifiers outside the redacted keys (as
+        A family whose settings hold identifiers outside the redacted keys (as
         dictionary keys, say) replaces them here.
         """
-        return dict(self.entry.data)
+        return dict(settings)
 
 
 type PlatformEntrySetup = Callable[

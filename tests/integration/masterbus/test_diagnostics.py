@@ -27,7 +27,7 @@ async def test_diagnostics_describe_the_bus_without_identifying_it(
     hass: HomeAssistant, simulator: MasterBusSimulator, hass_client: ClientSessionGenerator
 ) -> None:
     selection = {SHUNT_SERIAL: [0, 1, 2], SOLAR_SERIAL: [4, 9], COMBI_SERIAL: [16]}
-    entry = make_entry(hass, bridge_data(simulator, fields=selection))
+    entry = make_entry(hass, bridge_data(simulator), {"fields": selection})
     await setup_entry(hass, entry)
 
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
@@ -37,7 +37,7 @@ async def test_diagnostics_describe_the_bus_without_identifying_it(
         assert secret not in text
     assert diagnostics["entry"]["data"]["channel"] == REDACTED
     # The field choice survives, keyed by device name instead of serial.
-    assert diagnostics["entry"]["data"]["fields"] == {
+    assert diagnostics["entry"]["options"]["fields"] == {
         "MSH Battery": [0, 1, 2],
         "SCM Solar": [4, 9],
         "MCU Combi": [16],

@@ -7,6 +7,8 @@ Assistant versions the suite runs on.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -14,6 +16,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+import custom_components.offgrid_power as integration
 from simulators.masterbus import MasterBusSimulator
 
 from .conftest import ENTRY_ID, bridge_data, make_entry, setup_entry, unload
@@ -65,4 +68,20 @@ async def test_entities_of_the_three_devices(
     await setup_entry(hass, entry)
     assert entity_table(hass) == snapshot(name="entities")
     assert device_table(hass) == snapshot(name="devices")
+    await unload(hass, entry)
+
+
+async def test_every_entity_without_a_device_class_has_an_icon(
+    hass: HomeAssistant, simulator: MasterBusSimulator
+) -> None:
+    icons = json.loads((Path(integration.__file__).parent / "icons.json").read_text())["entity"]
+    entry = make_entry(hass, bridge_data(simulator), {"enable_writes": True})
+    await setup_entry(hass, entry)
+    lacking = [
+        registered.entity_id
+        for registered in er.async_entries_for_config_entry(er.async_get(hass), ENTRY_ID)
+        if "device_class" not in hass.states.get(registered.entity_id).attributes
+        and registered.translation_key not in icons.get(registered.domain, {})
+    ]
+    assert lacking == []
     await unload(hass, entry)
