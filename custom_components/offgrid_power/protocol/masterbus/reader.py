@@ -17,8 +17,8 @@ import threading
 
 import can
 
-# Frames taken per wake-up of the descriptor: drains adapter-side buffers
-# without letting a flooded bus starve the loop.
+# Frames taken per wake-up (of the descriptor, or of the loop by the reader
+# thread): drains adapter-side buffers without letting a flood starve the loop.
 MAX_FRAMES_PER_WAKE = 64
 
 
@@ -84,13 +84,23 @@ class BusReader:
             self._on_message(message)
 
     def _read_in_thread(self) -> None:
+        # Frames waiting together cross to the loop together: one wake-up per
+        # batch instead of one per frame when the bus is busy.
         while not self._stopped:
+            batch: list[can.Message] = []
+            failure: Exception | None = None
             try:
-                message = self._bus.recv(self._thread_timeout)
+                while len(batch) < MAX_FRAMES_PER_WAKE:
+                    message = self._bus.recv(0 if batch else self._thread_timeout)
+                    if message is None:
+                        break
+                    batch.append(message)
             except Exception as err:  # any interface failure ends reading
-                self._hand_over(self._fail, err)
+                failure = err
+            if batch and not self._hand_over(self._deliver, batch):
                 return
-            if message is not None and not self._hand_over(self._deliver, message):
+            if failure is not None:
+                self._hand_over(self._fail, failure)
                 return
 
     def _hand_over[T](self, handler: Callable[[T], None], item: T) -> bool:
@@ -101,8 +111,10 @@ class BusReader:
             return False
         return True
 
-    def _deliver(self, message: can.Message) -> None:
-        if not self._stopped:
+    def _deliver(self, batch: list[can.Message]) -> None:
+        for message in batch:
+            if self._stopped:
+                return
             self._on_message(message)
 
     def _fail(self, err: Exception) -> None:
