@@ -7,7 +7,7 @@ from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers.device_registry import DeviceEntry
 
 from .const import CONF_FAMILY, DOMAIN, Family
-from .families import RUNTIME_FACTORIES
+from .families import ENTRY_REMOVERS, RUNTIME_FACTORIES
 from .models import OffGridConfigEntry
 
 
@@ -32,6 +32,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: OffGridConfigEntry) -> b
 async def async_unload_entry(hass: HomeAssistant, entry: OffGridConfigEntry) -> bool:
     """Unload the platforms; the runtime is shut down by its unload callback."""
     return await hass.config_entries.async_unload_platforms(entry, entry.runtime_data.platforms)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
+    """Delete what the entry's family stored for it (a MasterBus schema cache)."""
+    family = entry.data.get(CONF_FAMILY)
+    if family in ENTRY_REMOVERS:
+        await ENTRY_REMOVERS[Family(family)](hass, entry)
 
 
 async def async_remove_config_entry_device(

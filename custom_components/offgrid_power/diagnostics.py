@@ -40,8 +40,8 @@ async def async_get_config_entry_diagnostics(
             "entry": {
                 "title": entry.title,
                 "version": entry.version,
-                "data": dict(entry.data),
-                "options": dict(entry.options),
+                "data": entry.runtime_data.diagnostics_settings(entry.data),
+                "options": entry.runtime_data.diagnostics_settings(entry.options),
                 "unique_id": entry.unique_id,
             },
             "runtime": entry.runtime_data.diagnostics(),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -45,6 +45,14 @@ class OffGridRuntime(ABC):
     def diagnostics(self) -> dict[str, Any]:
         """Return family state for the diagnostics download, before redaction."""
         return {}
+
+    def diagnostics_settings(self, settings: Mapping[str, Any]) -> dict[str, Any]:
+        """Return the entry's data or options for the diagnostics download, before redaction.
+
+        A family whose settings hold identifiers outside the redacted keys (as
+        dictionary keys, say) replaces them here.
+        """
+        return dict(settings)
 
 
 type PlatformEntrySetup = Callable[

@@ -32,6 +32,7 @@ from custom_components.offgrid_power.protocol.masterbus.codec import (
     StringChunkRequest,
     StringIdRequest,
     ValueRequest,
+    ValueWrite,
     decode_frame,
 )
 from custom_components.offgrid_power.protocol.masterbus.errors import FrameError
@@ -79,6 +80,8 @@ class MasterBusSimulator:
         self.devices = {d.address: d for d in (default_devices() if devices is None else devices)}
         self.pacing = pacing
         self.heard: Counter[str] = Counter()
+        # Every write a master sent, commit tokens included, in order.
+        self.writes: list[ValueWrite] = []
         self._virtual_channel = virtual_channel
         self._slcan_port, self._bridge_port = slcan_port, bridge_port
         self._bridge_peers = list(bridge_peers)
@@ -208,6 +211,8 @@ class MasterBusSimulator:
         except FrameError:
             return
         self.heard[type(message).__name__] += 1
+        if isinstance(message, ValueWrite):
+            self.writes.append(message)
         if isinstance(message, Heartbeat):
             for each in self.devices.values():
                 if each.present and not each.silent:

@@ -9,6 +9,7 @@ one entry per bus connection.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
@@ -33,6 +34,7 @@ from custom_components.offgrid_power.protocol.masterbus import (
     TransportConfig,
     TransportError,
     available_interfaces,
+    close_bus,
     open_bus,
 )
 
@@ -53,7 +55,7 @@ from .const import (
     MIN_SCAN_INTERVAL,
 )
 from .descriptions import default_fields, field_label, offered
-from .runtime import PENDING_CACHE, transport_config
+from .runtime import PENDING_CACHE, async_known_devices, selected_fields, transport_config
 
 EXAMPLES = {
     "socketcan": "can0",
@@ -118,8 +120,42 @@ async def _async_test(flow: ConfigFlow, transport: TransportConfig) -> bool:
     except TransportError as err:
         LOGGER.info("MasterBus interface %s cannot be opened: %s", transport.channel, err)
         return False
-    await flow.hass.async_add_executor_job(bus.shutdown)
+    await flow.hass.async_add_executor_job(close_bus, bus)
     return True
+
+
+def field_picker(
+    found: Mapping[str, tuple[DeviceIdentity, DeviceSchema]], current: Mapping[str, list[int]]
+) -> dict[Any, Any]:
+    """The field picker: every field the devices offer, as ``serial:field``.
+
+    A device's current choice is preselected; a device without one gets its
+    family's defaults.
+    """
+    options: list[SelectOptionDict] = []
+    preselected: list[str] = []
+    for serial, (identity, schema) in found.items():
+        chosen = set(current[serial] if serial in current else default_fields(identity, schema))
+        for info in offered(schema):
+            value = f"{serial}:{info.field}"
+            options.append(SelectOptionDict(value=value, label=field_label(identity, info)))
+            if info.field in chosen:
+                preselected.append(value)
+    return {
+        vol.Required(CONF_FIELDS, default=preselected): SelectSelector(
+            SelectSelectorConfig(options=options, multiple=True, mode=SelectSelectorMode.DROPDOWN)
+        )
+    }
+
+
+def chosen_fields(values: Iterable[str], serials: Iterable[str]) -> dict[str, list[int]]:
+    """The picker's ``serial:field`` values as fields per device (every device listed)."""
+    selection: dict[str, list[int]] = {serial: [] for serial in serials}
+    for value in values:
+        serial, _, field = str(value).rpartition(":")
+        if serial in selection:
+            selection[serial].append(int(field))
+    return selection
 
 
 class MasterbusConfigFlowMixin(ConfigFlow):
@@ -225,7 +261,7 @@ class MasterbusConfigFlowMixin(ConfigFlow):
             collect()
             self._mb_cache = session.cache.to_dict()
             await session.disconnect()
-            await self.hass.async_add_executor_job(bus.shutdown)
+            await self.hass.async_add_executor_job(close_bus, bus)
 
     async def async_step_masterbus_silent(
         self, user_input: dict[str, Any] | None = None
@@ -240,45 +276,24 @@ class MasterbusConfigFlowMixin(ConfigFlow):
     ) -> ConfigFlowResult:
         """Choose the fields to poll; each device's defaults are preselected."""
         found = self._mb_found or {}
-        options: list[SelectOptionDict] = []
-        defaults: list[str] = []
-        for serial, (identity, schema) in found.items():
-            chosen = set(default_fields(identity, schema))
-            for info in offered(schema):
-                value = f"{serial}:{info.field}"
-                options.append(SelectOptionDict(value=value, label=field_label(identity, info)))
-                if info.field in chosen:
-                    defaults.append(value)
         if user_input is not None:
-            selection: dict[str, list[int]] = {serial: [] for serial in found}
-            for value in user_input.get(CONF_FIELDS, []):
-                serial, _, field = str(value).rpartition(":")
-                if serial in selection:
-                    selection[serial].append(int(field))
             assert self._mb_data is not None
             if self._mb_cache is not None and self.unique_id is not None:
                 self.hass.data.setdefault(PENDING_CACHE, {})[self.unique_id] = self._mb_cache
             names = ", ".join(identity.name for identity, _ in found.values())
             return self.async_create_entry(
                 title=f"MasterBus ({names})" if names else "MasterBus",
-                data={CONF_FAMILY: Family.MASTERBUS.value, **self._mb_data, CONF_FIELDS: selection},
+                data={CONF_FAMILY: Family.MASTERBUS.value, **self._mb_data},
                 options={
                     CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL,
                     CONF_ENABLE_WRITES: False,
                     CONF_LISTEN_ONLY: False,
+                    CONF_FIELDS: chosen_fields(user_input.get(CONF_FIELDS, []), found),
                 },
             )
         return self.async_show_form(
             step_id="masterbus_fields",
-            data_schema=vol.Schema(
-                {
-                    vol.Required(CONF_FIELDS, default=defaults): SelectSelector(
-                        SelectSelectorConfig(
-                            options=options, multiple=True, mode=SelectSelectorMode.DROPDOWN
-                        )
-                    )
-                }
-            ),
+            data_schema=vol.Schema(field_picker(found, {})),
             description_placeholders={"devices": self._mb_found_text()},
         )
 
@@ -317,7 +332,7 @@ class MasterbusConfigFlowMixin(ConfigFlow):
 
 
 class MasterbusOptionsFlow(OptionsFlow):
-    """Poll interval, writes and listen-only."""
+    """Poll interval, writes, listen-only and the fields to poll."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Open the MasterBus options."""
@@ -326,16 +341,27 @@ class MasterbusOptionsFlow(OptionsFlow):
     async def async_step_masterbus_options(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Show and save the options."""
+        """Show and save the options.
+
+        The field picker lists the devices the entry has identified; a device
+        not heard from now keeps its earlier choice.
+        """
+        entry = self.config_entry
+        found = await async_known_devices(self.hass, entry)
+        current = selected_fields(entry)
         if user_input is not None:
-            return self.async_create_entry(
-                data={
-                    CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL]),
-                    CONF_ENABLE_WRITES: bool(user_input[CONF_ENABLE_WRITES]),
-                    CONF_LISTEN_ONLY: bool(user_input[CONF_LISTEN_ONLY]),
-                }
-            )
-        options = self.config_entry.options
+            chosen: dict[str, Any] = {
+                CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL]),
+                CONF_ENABLE_WRITES: bool(user_input[CONF_ENABLE_WRITES]),
+                CONF_LISTEN_ONLY: bool(user_input[CONF_LISTEN_ONLY]),
+            }
+            selection = dict(current)
+            if CONF_FIELDS in user_input:
+                selection |= chosen_fields(user_input[CONF_FIELDS], found)
+            if selection:
+                chosen[CONF_FIELDS] = selection
+            return self.async_create_entry(data=chosen)
+        options = entry.options
         return self.async_show_form(
             step_id="masterbus_options",
             data_schema=vol.Schema(
@@ -358,6 +384,7 @@ class MasterbusOptionsFlow(OptionsFlow):
                     vol.Required(
                         CONF_LISTEN_ONLY, default=options.get(CONF_LISTEN_ONLY, False)
                     ): BooleanSelector(),
+                    **(field_picker(found, current) if found else {}),
                 }
             ),
         )

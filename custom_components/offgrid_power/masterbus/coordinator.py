@@ -37,6 +37,7 @@ from custom_components.offgrid_power.protocol.masterbus import (
     TransportError,
     Visualisation,
     WriteError,
+    close_bus,
     open_bus,
 )
 
@@ -135,7 +136,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
         try:
             await self.session.connect(bus)
         except BaseException:
-            await self.hass.async_add_executor_job(bus.shutdown)
+            await self.hass.async_add_executor_job(close_bus, bus)
             raise
         self._bus = bus
         self._lost = None
@@ -143,14 +144,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
 
     async def async_close(self) -> None:
         """Stop the session and close the interface; save the schema cache."""
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
-        if self.session.connected:
-            await self.session.disconnect()
-        if self._bus is not None:
-            bus, self._bus = self._bus, None
-            await self.hass.async_add_executor_job(bus.shutdown)
+        await self._async_drop_bus()
         await self._store.async_save(self.session.cache.to_dict())
 
     async def async_wait_for_devices(self, count: int, limit: float) -> None:
@@ -200,10 +194,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
             await self.session.disconnect()
         if self._bus is not None:
             bus, self._bus = self._bus, None
-            try:
-                await self.hass.async_add_executor_job(bus.shutdown)
-            except (can.CanError, OSError) as err:
-                LOGGER.debug("Closing the failed interface: %s", err)
+            await self.hass.async_add_executor_job(close_bus, bus)
 
     async def _async_reconnect(self) -> None:
         await self._async_drop_bus()

@@ -82,6 +82,9 @@ UNIT_WORDS = {
     "Hz": "frequency",
     "%": "level",
 }
+# Translation keys of readings without a device class, for their icons.json
+# icons; the translated name is the device's own field name ("{field}").
+UNIT_ICONS = {"Ah": "masterbus_charge", "kAh": "masterbus_charge", "%": "masterbus_level"}
 # Visualisations that become entities; text, device lists and commands do not.
 SHOWN = {
     Visualisation.FLOAT,
@@ -150,9 +153,18 @@ def offered(schema: DeviceSchema) -> list[FieldInfo]:
 
 
 def default_fields(identity: DeviceIdentity, schema: DeviceSchema) -> list[int]:
-    """The fields polled when the user keeps the defaults."""
+    """The fields polled when the user keeps the defaults.
+
+    Per family, mostly by unit and visualisation: a shunt's state of charge,
+    voltage, current, amp-hours, temperature and time remaining; a combi's
+    states and its AC and DC readings; a charger's or Solar ChargeMaster's
+    states, output and yield. Settings (writable numbers such as a fuse
+    size) are not measurements and are left out.
+    """
     chosen = []
     for info in offered(schema):
+        if info.writable and info.visualisation in NUMERIC:
+            continue
         family = identity.family
         if family == "MSH":
             keep = (info.unit in SHUNT_UNITS and not info.name.startswith("MB")) or (
@@ -322,7 +334,7 @@ def _sensor(serial: str, info: FieldInfo, name: str) -> OffGridSensorEntityDescr
     if info.visualisation == Visualisation.DROPDOWN:
         return OffGridSensorEntityDescription(
             key=key,
-            name=name,
+            **_named(name, "masterbus_state"),
             device_class=SensorDeviceClass.ENUM,
             options=list(dict.fromkeys(info.options)),
             value_fn=partial(_option, serial, info),
@@ -351,13 +363,21 @@ def _sensor(serial: str, info: FieldInfo, name: str) -> OffGridSensorEntityDescr
         device_class = SensorDeviceClass.BATTERY
     return OffGridSensorEntityDescription(
         key=key,
-        name=name,
+        **_named(name, None if device_class else UNIT_ICONS.get(info.unit, "masterbus_value")),
         device_class=device_class,
         native_unit_of_measurement=unit,
         state_class=state_class,
         suggested_display_precision=_precision(info.step),
         value_fn=partial(_number, serial, info),
     )
+
+
+def _named(name: str, translation_key: str | None) -> dict[str, Any]:
+    """Name an entity after its field: directly, or through a translation
+    whose name is the field's name (so icons.json can give it an icon)."""
+    if translation_key is None:
+        return {"name": name}
+    return {"translation_key": translation_key, "translation_placeholders": {"field": name}}
 
 
 def _precision(step: float | None) -> int | None:
@@ -392,7 +412,7 @@ def describe_device(
                 result.switches.append(
                     OffGridSwitchEntityDescription(
                         key=key,
-                        name=name,
+                        **_named(name, "masterbus_switch"),
                         setting_key=setting,
                         is_on_fn=partial(_flag, serial, info),
                     )
@@ -401,7 +421,7 @@ def describe_device(
                 result.selects.append(
                     OffGridSelectEntityDescription(
                         key=key,
-                        name=name,
+                        **_named(name, "masterbus_choice"),
                         setting_key=setting,
                         options=list(dict.fromkeys(info.options)),
                         current_fn=partial(_option, serial, info),
@@ -409,14 +429,17 @@ def describe_device(
                 )
             else:
                 device_class, unit = UNITS.get(info.unit, (None, info.unit or None))
+                number_class = (
+                    None
+                    if device_class is None or device_class is SensorDeviceClass.ENERGY
+                    else NumberDeviceClass(device_class.value)
+                )
                 result.numbers.append(
                     OffGridNumberEntityDescription(
                         key=key,
-                        name=name,
+                        **_named(name, None if number_class else "masterbus_setting"),
                         setting_key=setting,
-                        device_class=None
-                        if device_class is None or device_class is SensorDeviceClass.ENERGY
-                        else NumberDeviceClass(device_class.value),
+                        device_class=number_class,
                         native_unit_of_measurement=unit,
                         native_min_value=info.minimum if info.minimum is not None else 0.0,
                         native_max_value=info.maximum if info.maximum is not None else 100_000.0,
@@ -431,7 +454,9 @@ def describe_device(
         if info.visualisation == Visualisation.CHECKBOX:
             result.binary_sensors.append(
                 OffGridBinarySensorEntityDescription(
-                    key=key, name=name, is_on_fn=partial(_flag, serial, info)
+                    key=key,
+                    **_named(name, "masterbus_flag"),
+                    is_on_fn=partial(_flag, serial, info),
                 )
             )
         else:

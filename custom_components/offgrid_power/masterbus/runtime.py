@@ -8,8 +8,10 @@ their entities unavailable and can then be removed from the device page.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
@@ -25,6 +27,7 @@ from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRu
 from custom_components.offgrid_power.number import OffGridNumber
 from custom_components.offgrid_power.protocol.masterbus import (
     DeviceIdentity,
+    DeviceSchema,
     Interface,
     SchemaCache,
     TransportConfig,
@@ -226,12 +229,19 @@ class MasterbusRuntime(OffGridRuntime):
                 add(entities)
 
     def async_remove_device(self, device_entry: DeviceEntry) -> bool:
-        """A device may be removed once it is no longer on the bus."""
+        """A device may be removed once it is no longer on the bus.
+
+        If it is plugged in again later, it comes back with fresh entities.
+        """
         for domain, identifier in device_entry.identifiers:
             if domain != DOMAIN or not identifier.startswith("masterbus_"):
                 continue
             serial = identifier.removeprefix("masterbus_")
-            return not self.coordinator.data.online(serial)
+            if self.coordinator.data.online(serial):
+                return False
+            for added in self._added.values():
+                added.discard(serial)
+            return True
         return False
 
     async def async_shutdown(self) -> None:
@@ -243,6 +253,23 @@ class MasterbusRuntime(OffGridRuntime):
     def diagnostics(self) -> dict[str, Any]:
         """Link, counters, and each device's identity, schema and values."""
         return self.coordinator.diagnostics()
+
+    def diagnostics_settings(self, settings: Mapping[str, Any]) -> dict[str, Any]:
+        """The entry's data or options with the field choice keyed by device name, not serial."""
+        redacted = super().diagnostics_settings(settings)
+        if CONF_FIELDS not in redacted:
+            return redacted
+        names = {
+            serial: state.device.identity.name
+            for serial, state in self.coordinator.data.devices.items()
+            if state.device.identity is not None
+        }
+        selection: dict[str, Any] = {}
+        for number, (serial, fields) in enumerate(redacted[CONF_FIELDS].items(), start=1):
+            name = names.get(serial, "device")
+            selection[name if name not in selection else f"{name} ({number})"] = fields
+        redacted[CONF_FIELDS] = selection
+        return redacted
 
 
 def transport_config(data: dict[str, Any]) -> TransportConfig:
@@ -256,10 +283,42 @@ def transport_config(data: dict[str, Any]) -> TransportConfig:
     )
 
 
+def selected_fields(entry: OffGridConfigEntry) -> dict[str, list[int]]:
+    """The fields to poll per device serial.
+
+    The choice lives in the options; entries made before the options flow
+    offered it keep it in their data.
+    """
+    selection = entry.options.get(CONF_FIELDS, entry.data.get(CONF_FIELDS))
+    return {serial: list(fields) for serial, fields in (selection or {}).items()}
+
+
+async def async_known_devices(
+    hass: HomeAssistant, entry: OffGridConfigEntry
+) -> dict[str, tuple[DeviceIdentity, DeviceSchema]]:
+    """Every device the entry has identified: live while loaded, else from the schema cache."""
+    if entry.state is ConfigEntryState.LOADED and isinstance(entry.runtime_data, MasterbusRuntime):
+        return {
+            serial: (state.device.identity, state.device.schema)
+            for serial, state in entry.runtime_data.coordinator.data.devices.items()
+            if state.device.identity is not None
+        }
+    store: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, storage_key(entry.entry_id))
+    cache = SchemaCache.from_dict(await store.async_load())
+    return {cached.identity.serial: (cached.identity, cached.schema) for cached in cache}
+
+
 async def _async_reload_on_change(hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
     runtime = entry.runtime_data
     if isinstance(runtime, MasterbusRuntime) and dict(entry.options) != runtime.started_options:
         hass.config_entries.async_schedule_reload(entry.entry_id)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
+    """Forget the schema cache of a bus whose entry was deleted."""
+    await Store[dict[str, Any]](hass, STORAGE_VERSION, storage_key(entry.entry_id)).async_remove()
+    if entry.unique_id is not None:
+        hass.data.get(PENDING_CACHE, {}).pop(entry.unique_id, None)
 
 
 async def async_create_runtime(hass: HomeAssistant, entry: OffGridConfigEntry) -> OffGridRuntime:
@@ -277,7 +336,7 @@ async def async_create_runtime(hass: HomeAssistant, entry: OffGridConfigEntry) -
     if stored is None and entry.unique_id is not None:
         stored = hass.data.get(PENDING_CACHE, {}).pop(entry.unique_id, None)
     options = entry.options
-    selection = entry.data.get(CONF_FIELDS) or {}
+    selection = selected_fields(entry)
     coordinator = MasterbusCoordinator(
         hass,
         entry,

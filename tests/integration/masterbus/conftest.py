@@ -3,26 +3,35 @@ the ESP32 UDP bridge format over loopback, and entries that reach it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import timedelta
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.offgrid_power.const import CONF_FAMILY, DOMAIN, Family
 from custom_components.offgrid_power.masterbus import const
 from custom_components.offgrid_power.masterbus.config_flow import unique_id_for
 from custom_components.offgrid_power.protocol.masterbus import SessionConfig
-from simulators.masterbus import MasterBusSimulator
+from custom_components.offgrid_power.protocol.masterbus.values import encode_date
+from simulators.masterbus import MasterBusSimulator, SimulatedDevice, default_devices
+from tests.protocol.masterbus.waiting import until as session_until
 
 SHUNT, COMBI, SOLAR = 0x6DB09B, 0x1A94C7, 0x31B483
 SHUNT_SERIAL, COMBI_SERIAL, SOLAR_SERIAL = "KL21S0412", "M921K0415", "S119H0233"
 ENTRY_ID = "masterbus_entry"
 POLL = timedelta(seconds=10)
+# The session paces frames and times requests out on the event loop's clock,
+# which a frozen clock stops: tests that step time use a ticking one.
+TICKING_CLOCK = pytest.mark.freeze_time("2026-06-01 12:00:00", tick=True)
 
 # Short protocol timers, so faults play out in well under a second.
 FAST = SessionConfig(
@@ -46,9 +55,41 @@ def fast_timing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Home Assistant's snapshot extension, so both HA versions share ``snapshots/``.
+
+    Under the HA 2025.4 plugin the snapshots otherwise land in syrupy's
+    default ``__snapshots__`` folder, where HA 2026.2 does not look.
+    """
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+def hold(device: SimulatedDevice, field: int, value: float) -> None:
+    """Make a simulated field report ``value`` until told otherwise."""
+    device.fields[field] = replace(device.fields[field], signal=None, initial=value)
+
+
+def steady_devices() -> list[SimulatedDevice]:
+    """The three simulated devices, every value held where its signal starts.
+
+    States then depend on nothing but the test, so snapshots and energy sums
+    are exact; the shunt's clock and calendar fields are pinned too.
+    """
+    devices = default_devices()
+    for device in devices:
+        for field, spec in list(device.fields.items()):
+            if spec.signal is not None:
+                hold(device, field, round(spec.signal(0.0), 3))
+    shunt = next(d for d in devices if d.address == SHUNT)
+    hold(shunt, 10, 12 * 3600 + 34 * 60)
+    hold(shunt, 11, encode_date(date(2026, 6, 1)))
+    return devices
+
+
+@pytest.fixture
 async def simulator() -> AsyncIterator[MasterBusSimulator]:
-    """The three devices behind a UDP bridge endpoint on 127.0.0.1."""
-    async with MasterBusSimulator(bridge_port=0) as sim:
+    """The three devices, values held still, behind a UDP bridge endpoint on 127.0.0.1."""
+    async with MasterBusSimulator(steady_devices(), bridge_port=0) as sim:
         yield sim
 
 
@@ -61,6 +102,16 @@ def bridge_data(sim: MasterBusSimulator, **extra: Any) -> dict[str, Any]:
         "bitrate": 250_000,
         "listen": "127.0.0.1:0",
         **extra,
+    }
+
+
+def slcan_data(port: int) -> dict[str, Any]:
+    """Entry data for an SLCAN-over-TCP adapter on a loopback port."""
+    return {
+        CONF_FAMILY: Family.MASTERBUS.value,
+        "interface": "slcan",
+        "channel": f"socket://127.0.0.1:{port}",
+        "bitrate": 250_000,
     }
 
 
@@ -95,9 +146,21 @@ async def unload(hass: HomeAssistant, entry: MockConfigEntry) -> None:
 
 async def poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory, step: timedelta = POLL) -> None:
     """Let the coordinator's timer fire once and the poll finish."""
-    freezer.tick(step)
+    # move_to, not tick: a ticking clock's tick() drops the real time since the last move.
+    freezer.move_to(dt_util.utcnow() + step)
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def until(entry: MockConfigEntry, condition: Callable[[], bool], limit: float = 5.0) -> None:
+    """Wait for a condition that a frame on the entry's bus will make true."""
+    await session_until(entry.runtime_data.coordinator.session, condition, limit)
+
+
+def online(entry: MockConfigEntry, address: int) -> bool:
+    """Whether the entry's session hears the device at ``address``."""
+    device = entry.runtime_data.coordinator.session.devices.get(address)
+    return device is not None and device.online
 
 
 def entity_id(hass: HomeAssistant, platform: str, key: str) -> str:

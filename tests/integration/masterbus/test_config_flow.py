@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
+from typing import Any
 
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
@@ -10,9 +12,19 @@ from homeassistant.data_entry_flow import FlowResult, FlowResultType
 import pytest
 
 from custom_components.offgrid_power.const import DOMAIN
+from custom_components.offgrid_power.masterbus import const
+from custom_components.offgrid_power.masterbus.coordinator import storage_key
 from simulators.masterbus import MasterBusSimulator
 
-from .conftest import COMBI_SERIAL, SHUNT_SERIAL, SOLAR_SERIAL, bridge_data, make_entry, unload
+from .conftest import (
+    COMBI_SERIAL,
+    SHUNT_SERIAL,
+    SOLAR_SERIAL,
+    bridge_data,
+    make_entry,
+    setup_entry,
+    unload,
+)
 
 
 async def _connection_form(hass: HomeAssistant) -> FlowResult:
@@ -65,13 +77,45 @@ async def test_full_flow_discovers_and_creates_the_entry(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     entry = result["result"]
     assert entry.unique_id == f"bridge:127.0.0.1:{simulator.bridge_port}"
-    assert sorted(entry.data["fields"][SHUNT_SERIAL]) == [0, 1, 2, 3, 4, 5, 12]
-    assert COMBI_SERIAL in entry.data["fields"]
-    assert entry.options == {"scan_interval": 10, "enable_writes": False, "listen_only": False}
+    fields = entry.options["fields"]
+    assert sorted(fields[SHUNT_SERIAL]) == [0, 1, 2, 3, 4, 5, 12]
+    # Combi: states, AC and DC readings; not the mains fuse (a setting).
+    assert sorted(fields[COMBI_SERIAL]) == [6, 7, 8, 9, 10, 11, 16, 18, 20, 21, 94, 98]
+    assert {k: v for k, v in entry.options.items() if k != "fields"} == {
+        "scan_interval": 10,
+        "enable_writes": False,
+        "listen_only": False,
+    }
+    assert "fields" not in entry.data
     await hass.async_block_till_done(wait_background_tasks=True)
     assert entry.state is ConfigEntryState.LOADED
     assert hass.states.get("sensor.msh_battery_mb_voltage") is not None
     await unload(hass, entry)
+
+
+async def test_progress_step_names_the_devices_found_so_far(
+    hass: HomeAssistant, simulator: MasterBusSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(const, "DISCOVERY_QUIET", 1.0)  # a window to look in while it listens
+    result = await _connection_form(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _connection(simulator)
+    )
+    assert result["type"] is FlowResultType.SHOW_PROGRESS
+    assert result["description_placeholders"] == {"devices": "-"}
+    # The frontend re-reads a progress step; each read shows what was found by then.
+    async with asyncio.timeout(5):
+        while result["type"] is FlowResultType.SHOW_PROGRESS:
+            found = set(result["description_placeholders"]["devices"].split(", "))
+            if found == {"MSH Battery", "MCU Combi", "SCM Solar"}:
+                break
+            await asyncio.sleep(0.05)
+            result = await hass.config_entries.flow.async_configure(result["flow_id"])
+    assert result["type"] is FlowResultType.SHOW_PROGRESS
+    await hass.async_block_till_done()
+    result = await hass.config_entries.flow.async_configure(result["flow_id"])
+    assert result["step_id"] == "masterbus_fields"
+    hass.config_entries.flow.async_abort(result["flow_id"])
 
 
 async def test_interface_that_cannot_open_is_an_error(hass: HomeAssistant) -> None:
@@ -121,15 +165,79 @@ async def test_same_bus_twice_aborts(hass: HomeAssistant, simulator: MasterBusSi
     assert result["reason"] == "already_configured"
 
 
-async def test_options(hass: HomeAssistant, simulator: MasterBusSimulator) -> None:
+async def test_options_without_known_devices(
+    hass: HomeAssistant, simulator: MasterBusSimulator
+) -> None:
     entry = make_entry(hass, bridge_data(simulator))
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["step_id"] == "masterbus_options"
+    assert "fields" not in result["data_schema"].schema  # nothing identified yet
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"scan_interval": 30, "enable_writes": True, "listen_only": False}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert entry.options == {"scan_interval": 30, "enable_writes": True, "listen_only": False}
+
+
+def _picked(result: FlowResult) -> list[str]:
+    """The preselected values of the options form's field picker."""
+    return list(
+        result["data_schema"]({"scan_interval": 10, "enable_writes": False, "listen_only": False})[
+            "fields"
+        ]
+    )
+
+
+async def test_options_change_the_polled_fields(
+    hass: HomeAssistant, simulator: MasterBusSimulator
+) -> None:
+    entry = make_entry(hass, bridge_data(simulator), {"fields": {SHUNT_SERIAL: [0, 1]}})
+    await setup_entry(hass, entry)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    picked = _picked(result)
+    # The shunt keeps its choice; the others get their family defaults.
+    assert [v for v in picked if v.startswith(SHUNT_SERIAL)] == [
+        f"{SHUNT_SERIAL}:0",
+        f"{SHUNT_SERIAL}:1",
+    ]
+    assert f"{SOLAR_SERIAL}:9" in picked
+    assert f"{COMBI_SERIAL}:19" not in picked  # the mains fuse is a setting
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "scan_interval": 10,
+            "enable_writes": False,
+            "listen_only": False,
+            "fields": [f"{SHUNT_SERIAL}:12", f"{SOLAR_SERIAL}:4"],
+        },
+    )
+    assert entry.options["fields"] == {SHUNT_SERIAL: [12], SOLAR_SERIAL: [4], COMBI_SERIAL: []}
+    await hass.async_block_till_done(wait_background_tasks=True)  # the entry reloads
+    assert hass.states.get("sensor.msh_battery_mb_voltage").state == "15.0"
+    assert hass.states.get("sensor.scm_solar_solar_voltage").state == "19.0"
+    assert hass.states.get("sensor.msh_battery_state_of_charge").state == "unavailable"  # gone
+    assert hass.states.get("sensor.mcu_combi_mains_voltage").state == "unavailable"
+    # Energy keeps its inputs polled whatever is shown.
+    assert hass.states.get("sensor.msh_battery_battery_power").state == "-51.6"
+    await unload(hass, entry)
+
+    # Unloaded, the picker still knows the devices from the schema cache.
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert sorted(_picked(result)) == [f"{SHUNT_SERIAL}:12", f"{SOLAR_SERIAL}:4"]
+    hass.config_entries.options.async_abort(result["flow_id"])
+
+
+async def test_removing_the_entry_deletes_its_schema_cache(
+    hass: HomeAssistant, simulator: MasterBusSimulator, hass_storage: dict[str, Any]
+) -> None:
+    entry = make_entry(hass, bridge_data(simulator))
+    await setup_entry(hass, entry)
+    key = storage_key(entry.entry_id)
+    await unload(hass, entry)
+    assert len(hass_storage[key]["data"]["devices"]) == 3
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage
 
 
 @pytest.mark.parametrize("works", [True, False])

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 import uuid
 
 import can
@@ -56,18 +55,3 @@ async def session(
     await session.connect(bus)
     yield session
     await session.disconnect()
-
-
-async def until(
-    session: MasterBusSession, condition: Callable[[], bool], limit: float = 5.0
-) -> None:
-    """Wait for a condition that a session event will make true."""
-    changed = asyncio.Event()
-    unsubscribe = session.add_listener(lambda _: changed.set())
-    try:
-        async with asyncio.timeout(limit):
-            while not condition():
-                await changed.wait()
-                changed.clear()
-    finally:
-        unsubscribe()

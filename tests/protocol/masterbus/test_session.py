@@ -24,7 +24,8 @@ from custom_components.offgrid_power.protocol.masterbus.session import (
 )
 from simulators.masterbus import MasterBusSimulator
 
-from .conftest import COMBI, FAST, SHUNT, SOLAR, until
+from .conftest import COMBI, FAST, SHUNT, SOLAR
+from .waiting import until
 
 
 async def discovered(session: MasterBusSession, count: int = 3) -> None:

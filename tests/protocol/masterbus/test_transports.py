@@ -11,16 +11,22 @@ import pytest
 
 from custom_components.offgrid_power.protocol.masterbus.bridge import MAGIC, BridgeBus
 from custom_components.offgrid_power.protocol.masterbus.errors import TransportError
-from custom_components.offgrid_power.protocol.masterbus.session import MasterBusSession
+from custom_components.offgrid_power.protocol.masterbus.session import (
+    ConnectionLost,
+    MasterBusSession,
+    SessionEvent,
+)
 from custom_components.offgrid_power.protocol.masterbus.transports import (
     Interface,
     TransportConfig,
     available_interfaces,
+    close_bus,
     open_bus,
 )
 from simulators.masterbus import MasterBusSimulator
 
 from .conftest import FAST, SHUNT, SOLAR
+from .waiting import until
 
 
 @pytest.fixture
@@ -96,6 +102,34 @@ async def test_session_over_slcan_tcp(network: MasterBusSimulator) -> None:
         await exercise(bus)
     finally:
         bus.shutdown()
+
+
+async def test_closed_slcan_socket_is_reported_once(network: MasterBusSimulator) -> None:
+    loop = asyncio.get_running_loop()
+    loop_errors: list[dict[str, object]] = []
+    loop.set_exception_handler(lambda _, context: loop_errors.append(context))
+    config = TransportConfig(Interface.SLCAN, f"socket://127.0.0.1:{network.slcan_port}")
+    bus = await loop.run_in_executor(None, open_bus, config)
+    session = MasterBusSession(FAST)
+    lost: list[SessionEvent] = []
+    session.add_listener(
+        lambda event: lost.append(event) if isinstance(event, ConnectionLost) else None
+    )
+    await session.connect(bus)
+    try:
+        async with asyncio.timeout(15):
+            await session.wait_for_devices(3)
+        await network.stop()  # the adapter's TCP server goes away
+        await until(session, lambda: bool(lost), limit=3)
+        await asyncio.sleep(0.2)  # a dead descriptor would keep failing meanwhile
+        assert len(lost) == 1
+        assert loop_errors == []
+    finally:
+        await session.disconnect()
+        loop.set_exception_handler(None)
+    # Closing a dead link neither raises nor leaves the socket open.
+    await loop.run_in_executor(None, close_bus, bus)
+    assert not bus.serialPortOrig.is_open  # type: ignore[attr-defined]
 
 
 async def test_open_bus_reports_failures_as_transport_errors() -> None:

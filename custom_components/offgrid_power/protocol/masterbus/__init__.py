@@ -8,8 +8,9 @@ Modules, one job each:
 - `models`: identity, schema and field metadata; `cache`: the schema cache;
 - `learner`: passive learning from other masters' traffic;
 - `session`: the async master (discovery, polling, writes, online tracking);
+- `reader`: frames from a python-can bus to the event loop, a failure once;
 - `bridge`: the ESP32 UDP bridge format and its python-can bus;
-- `transports`: open a python-can bus from (interface, channel, bitrate);
+- `transports`: open (and close) a python-can bus from (interface, channel, bitrate);
 - `cli`: ``python -m custom_components.offgrid_power.protocol.masterbus``.
 """
 
@@ -31,7 +32,7 @@ from .session import (
     SessionEvent,
     ValueUpdated,
 )
-from .transports import Interface, TransportConfig, available_interfaces, open_bus
+from .transports import Interface, TransportConfig, available_interfaces, close_bus, open_bus
 
 __all__ = [
     "CacheEntry",
@@ -57,5 +58,6 @@ __all__ = [
     "Visualisation",
     "WriteError",
     "available_interfaces",
+    "close_bus",
     "open_bus",
 ]

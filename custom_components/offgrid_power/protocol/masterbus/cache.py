@@ -9,7 +9,7 @@ requests.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 import logging
 from typing import Any
@@ -40,6 +40,9 @@ class SchemaCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def __iter__(self) -> Iterator[CacheEntry]:
+        return iter(list(self._entries.values()))
 
     def by_address(self, address: int) -> CacheEntry | None:
         """The entry last seen at an address."""

@@ -27,7 +27,7 @@ from .ids import MessageClass, decode_id, format_address
 from .learner import PassiveLearner
 from .models import Device, DeviceSchema
 from .session import MasterBusSession, SessionConfig
-from .transports import Interface, TransportConfig, open_bus
+from .transports import Interface, TransportConfig, close_bus, open_bus
 
 
 def _plain(value: Any) -> Any:
@@ -158,7 +158,7 @@ async def scan(config: TransportConfig, wait: float, out: TextIO) -> int:
             out.write(json.dumps(device_json(device)) + "\n")
     finally:
         await session.disconnect()
-        bus.shutdown()
+        close_bus(bus)
     return 0
 
 

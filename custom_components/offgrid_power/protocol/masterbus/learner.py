@@ -2,7 +2,10 @@
 other masters (a MasterView, MasterAdjust) provoke, without sending anything.
 
 A display re-reads name, unit and visualisation every time it shows a value,
-so a listen-only session learns the fields that are actually displayed.
+so a listen-only session learns the fields that are actually displayed. Those
+repeats teach nothing new, so descriptions are built once and rebuilt only
+for what changed: a field whose attribute changed, or every field when one
+of the device's strings was completed or changed.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ class _Observed:
     attributes: defaultdict[int, dict[tuple[int, int], float | int | None]] = dataclass_field(
         default_factory=lambda: defaultdict(dict)
     )
+    # Built descriptions, dropped when what they were built from changes.
+    fields: dict[int, FieldInfo | None] = dataclass_field(default_factory=dict)
+    schema: DeviceSchema | None = None
 
 
 class PassiveLearner:
@@ -44,7 +50,7 @@ class PassiveLearner:
         self._devices: defaultdict[int, _Observed] = defaultdict(_Observed)
 
     def observe(self, message: Message) -> bool:
-        """Record a reply; True when it taught something about its device."""
+        """Record a reply; True when it is about its device (new to us or not)."""
         seen = self._devices[message.address]
         match message:
             case StringIdReply():
@@ -52,11 +58,21 @@ class PassiveLearner:
             case FirmwareReply():
                 seen.firmware_parts[message.part] = (message.major, message.minor)
             case StringChunkReply():
-                seen.chunks[message.string_id][message.sequence] = message
+                chunks = seen.chunks[message.string_id]
+                if chunks.get(message.sequence) != message:
+                    chunks[message.sequence] = message
+                    if self.string(message.address, message.string_id) is not None:
+                        seen.fields.clear()  # fields refer to strings by id
+                        seen.schema = None
             case MetadataReply(channel=Channel.BTM1):
                 # Byte 3 of a reply only means something for option labels.
                 option = message.option if message.attribute == Attribute.OPTION_LABEL else 0
-                seen.attributes[message.field][(message.attribute, option)] = message.value
+                known = seen.attributes[message.field]
+                key = (message.attribute, option)
+                if key not in known or known[key] != message.value:
+                    known[key] = message.value
+                    seen.fields.pop(message.field, None)
+                    seen.schema = None
             case _:
                 return False
         return True
@@ -97,12 +113,14 @@ class PassiveLearner:
 
     def schema(self, address: int) -> DeviceSchema:
         """Fields whose name string is known (no groups: those are never re-read)."""
-        fields = []
-        for field_id, attributes in sorted(self._devices[address].attributes.items()):
-            info = self._field(address, field_id, attributes)
-            if info is not None:
-                fields.append(info)
-        return DeviceSchema((), tuple(fields))
+        seen = self._devices[address]
+        if seen.schema is None:
+            for field_id, attributes in seen.attributes.items():
+                if field_id not in seen.fields:
+                    seen.fields[field_id] = self._field(address, field_id, attributes)
+            described = (seen.fields[field_id] for field_id in sorted(seen.fields))
+            seen.schema = DeviceSchema((), tuple(info for info in described if info is not None))
+        return seen.schema
 
     def _field(
         self, address: int, field_id: int, attributes: dict[tuple[int, int], float | int | None]

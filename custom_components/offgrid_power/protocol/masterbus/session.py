@@ -79,6 +79,7 @@ from .errors import (
 from .learner import PassiveLearner, format_firmware
 from .matching import Answer, Request, answer_to
 from .models import Device, DeviceIdentity, DeviceSchema, FieldInfo, Group, Visualisation
+from .reader import BusReader
 from .values import COMMIT_TOKEN, encode_float
 
 _LOGGER = logging.getLogger(__name__)
@@ -131,19 +132,6 @@ SessionEvent = DeviceUpdated | ValueUpdated | ConnectionLost
 Listener = Callable[[SessionEvent], None]
 
 
-class _CanListener(can.Listener):
-    """Adapter from python-can's notifier to the session (runs on the loop)."""
-
-    def __init__(self, session: MasterBusSession) -> None:
-        self._session = session
-
-    def on_message_received(self, msg: can.Message) -> None:
-        self._session._on_can_message(msg)
-
-    def on_error(self, exc: Exception) -> None:
-        self._session._on_bus_error(exc)
-
-
 class MasterBusSession:
     """One MasterBus master; see the module docstring."""
 
@@ -168,7 +156,7 @@ class MasterBusSession:
         self._discoveries: dict[int, asyncio.Task[None]] = {}
         self._changed = asyncio.Event()
         self._bus: can.BusABC | None = None
-        self._notifier: can.Notifier | None = None
+        self._reader: BusReader | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._housekeeping: asyncio.Task[None] | None = None
         self._tx_lock = asyncio.Lock()
@@ -190,7 +178,8 @@ class MasterBusSession:
         loop = asyncio.get_running_loop()
         self._bus = bus
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="masterbus-tx")
-        self._notifier = can.Notifier(bus, [_CanListener(self)], timeout=0.05, loop=loop)
+        self._reader = BusReader(bus, self._on_can_message, self._on_bus_error, loop)
+        self._reader.start()
         self._housekeeping = loop.create_task(self._housekeeping_loop())
 
     async def disconnect(self) -> None:
@@ -201,9 +190,9 @@ class MasterBusSession:
         await asyncio.gather(*tasks, return_exceptions=True)
         self._housekeeping = None
         self._discoveries.clear()
-        if self._notifier is not None:
-            self._notifier.stop(timeout=1.0)
-            self._notifier = None
+        if self._reader is not None:
+            self._reader.stop()
+            self._reader = None
         if self._executor is not None:
             self._executor.shutdown(wait=True)
             self._executor = None

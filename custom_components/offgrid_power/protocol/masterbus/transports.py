@@ -5,19 +5,24 @@ bitrate is set with ``ip link``, not here), ``slcan`` (a tty such as
 ``/dev/ttyACM0@115200``, or ``socket://host:port`` for a Lawicel TCP bridge),
 ``gs_usb`` (candleLight/CANable via libusb, channel = device index) and
 ``bridge`` (the ESP32 UDP bridge, channel = ``host[:port]``, see `bridge`).
-Opening blocks (serial settle time, USB), so call `open_bus` in an executor.
+Opening and closing block (serial settle time, USB), so call `open_bus` and
+`close_bus` in an executor.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from enum import StrEnum
 import importlib.util
+import logging
 
 import can
 
 from .bridge import HOST_PORT, BridgeBus, parse_endpoint
 from .errors import TransportError
+
+_LOGGER = logging.getLogger(__name__)
 
 MASTERBUS_BITRATE = 250_000
 # MasterBus uses 29-bit ids only; standard frames are someone else's traffic.
@@ -89,3 +94,20 @@ def open_bus(config: TransportConfig) -> can.BusABC:
     except (can.CanError, OSError, ValueError) as err:
         raise TransportError(f"cannot open {config.interface} {config.channel}: {err}") from err
     raise TransportError(f"unknown interface {config.interface}")
+
+
+def close_bus(bus: can.BusABC) -> None:
+    """Shut a bus down (blocking), also one whose link already failed.
+
+    python-can's slcan bus says goodbye (``C``) before it closes its port; on a
+    dead link that write fails and the port would stay open, so it is closed
+    here.
+    """
+    try:
+        bus.shutdown()
+    except (can.CanError, OSError) as err:
+        _LOGGER.debug("Closing %s: %s", bus.channel_info, err)
+        port = getattr(bus, "serialPortOrig", None)
+        if port is not None:
+            with contextlib.suppress(Exception):
+                port.close()

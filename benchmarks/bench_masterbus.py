@@ -1,0 +1,254 @@
+"""MasterBus: receive throughput next to what the bus can carry, and discovery.
+
+1. A capture: the simulated three-device bus, paced like 250 kbit/s, is
+   discovered from cold and then polled (every field of every device,
+   ``POLLS`` times); every frame on the wire is written as a candump -L log
+   (``build/masterbus_capture.log``).
+2. That log replayed, (a) through the codec alone and (b) through the whole
+   receive path: a python-can bus, the reader, and a session that decodes,
+   matches, stores values, learns and emits events (listen-only, since a
+   replay answers nothing). (b) is timed in CPU seconds of the whole process
+   and uses the reader's thread mode, the slower of its two paths, with one
+   hand-over to the event loop per frame (as when frames arrive one by one).
+3. Discovery of the three devices: the time from connecting to knowing all
+   three, next to the pure wire time of the frames it took; and the
+   requests a restarted session sends when its schema cache is valid
+   (target: none), next to the cold discovery's.
+
+The bus ceiling: an extended (29-bit) data frame with 8 data bytes is 131
+bits on the wire (SOF 1, arbitration 32, control 6, data 64, CRC 16, ACK 2,
+EOF 7, inter-frame space 3). Bit stuffing can add up to 29 bits to the 118
+stuffed ones; we assume 20 % of the frame (26 bits, close to the worst
+case), as the simulator's pacing does: 157 bits, 1590 frames/s at 250
+kbit/s. Without stuffing the ceiling would be 1908 frames/s. A saturated bus
+may cost at most 5 % of one core.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+import threading
+import time
+from typing import Any
+import uuid
+
+import can
+
+from custom_components.offgrid_power.protocol.masterbus import (
+    MasterBusSession,
+    SchemaCache,
+    SessionConfig,
+    SessionEvent,
+    ValueUpdated,
+)
+from custom_components.offgrid_power.protocol.masterbus.codec import ValueReply, decode_frame
+from custom_components.offgrid_power.protocol.masterbus.reader import BusReader
+from custom_components.offgrid_power.protocol.masterbus.values import encode_float
+from simulators.masterbus import MasterBusSimulator
+from simulators.masterbus.network import frame_seconds
+
+from .harness import BenchRecord, best_of
+
+CAPTURE = Path(__file__).resolve().parent.parent / "build" / "masterbus_capture.log"
+BUS_FRAMES_PER_SECOND = 1 / frame_seconds(can.Message(is_extended_id=True, data=bytes(8)))
+BUS_NAME = "MasterBus ceiling: 250 kbit/s, 8-byte 29-bit frames, 20 % stuffing"
+CPU_BUDGET_PERCENT = 5.0
+DEVICES = 3
+POLLS = 20
+REPLAYS = 10
+END_MARKER = 0x7FFFFF
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    """What discovering the simulated bus took."""
+
+    seconds: float
+    wire_seconds: float
+    requests: int
+    cache: dict[str, Any]
+
+
+async def run() -> list[BenchRecord]:
+    cold, capture = await _capture()
+    _write_log(capture, CAPTURE)
+    frames = list(can.LogReader(str(CAPTURE)))
+    codec_rate = _codec_rate(frames)
+    cpu_per_frame = await _receive_cpu_per_frame(frames * REPLAYS)
+    warm = await _discover(SchemaCache.from_dict(cold.cache))
+    return [
+        BenchRecord(
+            name="masterbus_codec_throughput",
+            unit=f"frames/s ({len(frames)}-frame capture)",
+            ours=codec_rate,
+            peer=BUS_FRAMES_PER_SECOND,
+            peer_name=BUS_NAME,
+            target=100 / CPU_BUDGET_PERCENT,
+            better="higher",
+        ),
+        BenchRecord(
+            name="masterbus_receive_throughput",
+            unit="frames per CPU second (bus, reader, session)",
+            ours=1 / cpu_per_frame,
+            peer=BUS_FRAMES_PER_SECOND,
+            peer_name=BUS_NAME,
+            target=100 / CPU_BUDGET_PERCENT,
+            better="higher",
+        ),
+        BenchRecord(
+            name="masterbus_saturated_bus_cpu",
+            unit="% of one core",
+            ours=100 * BUS_FRAMES_PER_SECOND * cpu_per_frame,
+            peer=CPU_BUDGET_PERCENT,
+            peer_name="budget",
+            target=1.0,
+        ),
+        BenchRecord(
+            name="masterbus_discovery_time",
+            unit=f"s for {DEVICES} devices at 250 kbit/s pacing ({cold.requests} requests)",
+            ours=cold.seconds,
+            peer=cold.wire_seconds,
+            peer_name="wire time of its frames",
+            target=None,
+        ),
+        BenchRecord(
+            name="masterbus_restart_discovery_requests",
+            unit="requests with a valid schema cache",
+            ours=warm.requests,
+            peer=cold.requests,
+            peer_name="cold discovery",
+            target=0.0,
+        ),
+        BenchRecord(
+            name="masterbus_restart_discovery_time",
+            unit=f"s until {DEVICES} devices are known again",
+            ours=warm.seconds,
+            peer=cold.seconds,
+            peer_name="cold discovery",
+            target=None,
+        ),
+    ]
+
+
+async def _capture() -> tuple[Discovery, list[can.Message]]:
+    """Discover the paced bus from cold, then poll it; every frame on the wire."""
+    wire: list[can.Message] = []
+    discovery = await _discover(SchemaCache(), wire, polls=POLLS)
+    return discovery, wire
+
+
+async def _discover(
+    cache: SchemaCache, wire: list[can.Message] | None = None, polls: int = 0
+) -> Discovery:
+    """Discover the paced bus with `cache`; record the wire into `wire` if given."""
+    loop = asyncio.get_running_loop()
+    channel = f"bench-masterbus-{uuid.uuid4().hex}"
+    heard: list[can.Message] = []
+    async with MasterBusSimulator(virtual_channel=channel, pacing=True):
+        tap = can.Bus(interface="virtual", channel=channel)
+        tap_reader = BusReader(tap, heard.append, _ignore, loop)
+        tap_reader.start()
+        bus = can.Bus(interface="virtual", channel=channel)
+        session = MasterBusSession(SessionConfig(), cache=cache)
+        try:
+            start = time.perf_counter()
+            await session.connect(bus)
+            async with asyncio.timeout(120):
+                await session.wait_for_devices(DEVICES)
+                await session.wait_discovery()
+            seconds = time.perf_counter() - start
+            wire_seconds = sum(frame_seconds(message) for message in heard)
+            requests = session.requests_sent
+            for _ in range(polls):
+                for address, device in session.devices.items():
+                    await session.read_values(address, [f.field for f in device.schema.fields])
+        finally:
+            await session.disconnect()
+            tap_reader.stop()
+            bus.shutdown()
+            tap.shutdown()
+    if wire is not None:
+        wire.extend(heard)
+    return Discovery(seconds, wire_seconds, requests, session.cache.to_dict())
+
+
+def _ignore(_: Exception) -> None:
+    """A virtual bus does not fail."""
+
+
+def _write_log(frames: Iterable[can.Message], path: Path) -> None:
+    path.parent.mkdir(exist_ok=True)
+    with can.CanutilsLogWriter(str(path), channel="can0") as log:
+        for frame in frames:
+            log.on_message_received(frame)
+
+
+def _codec_rate(frames: list[can.Message]) -> float:
+    raw = [(frame.arbitration_id, bytes(frame.data)) for frame in frames]
+
+    def decode_all() -> None:
+        for can_id, data in raw:
+            decode_frame(can_id, data)
+
+    return len(raw) / best_of(5, decode_all)
+
+
+class ReplayBus(can.BusABC):
+    """Plays recorded frames back as fast as they are read (the adapter, faked).
+
+    A frame is never "already waiting" (a read that must not block finds
+    none), as on a bus where frames arrive one at a time: the reader pays its
+    hand-over to the event loop for every frame, never for a batch.
+    """
+
+    def __init__(self, frames: list[can.Message]) -> None:
+        self._frames = iter(frames)
+        self.exhausted = threading.Event()
+        self.channel_info = "replay"
+        super().__init__(channel="replay")
+
+    def _recv_internal(self, timeout: float | None) -> tuple[can.Message | None, bool]:
+        if timeout == 0:
+            return None, False
+        frame = next(self._frames, None)
+        if frame is None:
+            self.exhausted.set()
+            time.sleep(timeout or 0)
+        return frame, False
+
+    def send(self, msg: can.Message, timeout: float | None = None) -> None:
+        raise can.CanOperationError("a replay does not transmit")
+
+
+async def _receive_cpu_per_frame(frames: list[can.Message]) -> float:
+    """CPU seconds per frame from the bus through the session, listeners included."""
+    # A value from an address the capture never uses marks the end of the replay.
+    marker = ValueReply(END_MARKER, 0, encode_float(1.0)).to_frame()
+    end = can.Message(arbitration_id=marker.can_id, data=marker.data, is_extended_id=True)
+    bus = ReplayBus([*frames, end])
+    session = MasterBusSession(SessionConfig(listen_only=True))
+    replayed = asyncio.Event()
+    events = 0
+
+    def listener(event: SessionEvent) -> None:
+        nonlocal events
+        events += 1
+        if isinstance(event, ValueUpdated) and event.address == END_MARKER:
+            replayed.set()
+
+    session.add_listener(listener)
+    cpu = time.process_time()
+    await session.connect(bus)
+    try:
+        async with asyncio.timeout(120):
+            await replayed.wait()
+        cpu = time.process_time() - cpu
+    finally:
+        await session.disconnect()
+        bus.shutdown()
+    assert session.frames_received == len(frames) + 1, "frames were lost in the replay"
+    assert events > 1, "the replay produced no session events"
+    return cpu / len(frames)
