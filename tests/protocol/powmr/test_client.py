@@ -136,7 +136,8 @@ async def test_faults_fail_one_poll_then_recover(
     simulator = await make_simulator(**endpoint_options(kind))
     async with PowmrClient(
         # The time-out leaves room for a machine busy with the rest of the suite.
-        transport_to(simulator, kind, timeout=0.4), PowmrFamily.FAMILY_A
+        transport_to(simulator, kind, timeout=0.4),
+        PowmrFamily.FAMILY_A,
     ) as client:
         await client.read_snapshot()
         # A delay beyond the time-out; a stall lasts until cleared.
