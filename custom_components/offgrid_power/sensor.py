@@ -65,7 +65,31 @@ class OffGridSensor(OffGridEntity[DataUpdateCoordinator[Any]], SensorEntity):
         return self.entity_description.value_fn(self.coordinator.data)
 
 
-class OffGridEnergySensor(OffGridEntity[DataUpdateCoordinator[Any]], RestoreSensor):
+class CounterSensor(RestoreSensor):
+    """A kWh total kept by a `Counter` whose state is stored beside the sensor's.
+
+    Shared by the polled families' energy sensors and Victron's, which are fed
+    differently but restore the same way.
+    """
+
+    _counter: Counter
+
+    async def async_restore_counter(self) -> None:
+        """Continue the counter from what was stored at the last stop, if it is ours."""
+        if (last := await self.async_get_last_extra_data()) is not None and (
+            stored := CounterExtraStoredData.from_dict(last.as_dict())
+        ) is not None:
+            self._counter.restore(stored.counter)
+
+    @property
+    def extra_restore_state_data(self) -> CounterExtraStoredData:
+        """Store the counter's state next to the sensor value."""
+        return CounterExtraStoredData(
+            self.native_value, self.native_unit_of_measurement, self._counter.as_dict()
+        )
+
+
+class OffGridEnergySensor(OffGridEntity[DataUpdateCoordinator[Any]], CounterSensor):
     """A kWh total that survives restarts and only ever grows."""
 
     entity_description: OffGridEnergySensorEntityDescription
@@ -83,10 +107,7 @@ class OffGridEnergySensor(OffGridEntity[DataUpdateCoordinator[Any]], RestoreSens
     async def async_added_to_hass(self) -> None:
         """Restore the counter, then take the current data as the first sample."""
         await super().async_added_to_hass()
-        if (last := await self.async_get_last_extra_data()) is not None and (
-            stored := CounterExtraStoredData.from_dict(last.as_dict())
-        ) is not None:
-            self._counter.restore(stored.counter)
+        await self.async_restore_counter()
         if self.coordinator.last_update_success:
             self._feed()
 
@@ -94,13 +115,6 @@ class OffGridEnergySensor(OffGridEntity[DataUpdateCoordinator[Any]], RestoreSens
     def native_value(self) -> float:
         """Return the total in kWh."""
         return self._counter.total_kwh
-
-    @property
-    def extra_restore_state_data(self) -> CounterExtraStoredData:
-        """Store the counter's state next to the sensor value."""
-        return CounterExtraStoredData(
-            self.native_value, self.native_unit_of_measurement, self._counter.as_dict()
-        )
 
     @callback
     def _handle_coordinator_update(self) -> None:

@@ -32,11 +32,7 @@ from homeassistant.components.bluetooth.passive_update_processor import (
     PassiveBluetoothProcessorCoordinator,
     PassiveBluetoothProcessorEntity,
 )
-from homeassistant.components.sensor import (
-    RestoreSensor,
-    SensorEntity,
-    SensorEntityDescription,
-)
+from homeassistant.components.sensor import SensorEntity, SensorEntityDescription
 from homeassistant.const import CONF_ADDRESS, Platform
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError
@@ -48,7 +44,6 @@ from homeassistant.util import dt as dt_util
 from custom_components.offgrid_power.const import DOMAIN, LOGGER
 from custom_components.offgrid_power.energy import (
     Counter,
-    CounterExtraStoredData,
     EnergyCounter,
     IntegrationMethod,
     NativeCounterAccumulator,
@@ -60,6 +55,7 @@ from custom_components.offgrid_power.protocol.victron import (
     normalize_key,
     normalize_network_id,
 )
+from custom_components.offgrid_power.sensor import CounterSensor
 
 from .const import CONF_KEY, CONF_NETWORK_ID, CONF_NETWORK_KEY
 from .coordinator import (
@@ -119,13 +115,13 @@ def _counter_for(description: VictronEnergyDescription) -> Counter:
     return EnergyCounter(max_step=ENERGY_MAX_STEP_SECONDS, method=IntegrationMethod.LEFT)
 
 
-class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], RestoreSensor):
+class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], CounterSensor):
     """A kWh total fed by the readings of its input; survives restarts, only grows.
 
     The processor calls it when its input (a power, or yield today) changes;
     a timer repeats an unchanged power, so a steady load keeps counting. The
     counter is the same one ``sensor.OffGridEnergySensor`` keeps for polled
-    families and is stored the same way (``CounterExtraStoredData``). Only
+    families and is restored the same way (``sensor.CounterSensor``). Only
     live readings feed it: the processor hands restored values out before
     the entity listens, and they are old.
     """
@@ -145,10 +141,7 @@ class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Res
 
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
-        if (last := await self.async_get_last_extra_data()) is not None and (
-            stored := CounterExtraStoredData.from_dict(last.as_dict())
-        ) is not None:
-            self._counter.restore(stored.counter)
+        await self.async_restore_counter()
         value = self.processor.entity_data.get(self.entity_key)
         self._last_input = value if isinstance(value, float | int) else None
         if self.processor.available:
@@ -163,12 +156,6 @@ class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Res
     @property
     def native_value(self) -> float:
         return round(self._counter.total_kwh, ENERGY_STATE_DECIMALS)
-
-    @property
-    def extra_restore_state_data(self) -> CounterExtraStoredData:
-        return CounterExtraStoredData(
-            self.native_value, self.native_unit_of_measurement, self._counter.as_dict()
-        )
 
     @callback
     def _handle_processor_update(self, new_data: PassiveBluetoothDataUpdate[Any] | None) -> None:
