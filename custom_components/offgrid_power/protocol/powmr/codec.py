@@ -48,15 +48,22 @@ def _decimals(scale: float) -> int:
     return max(0, -math.floor(math.log10(scale))) if scale < 1 else 0
 
 
+def physical_value(
+    number: int, scale: float, options: Mapping[int, str] | None, boolean: bool
+) -> Value:
+    """Apply an enum, a flag or a scale to a register integer (readings and settings alike)."""
+    if options is not None:
+        return options.get(number, f"unknown_{number}")
+    if boolean:
+        return bool(number)
+    if scale == 1:
+        return number
+    return round(number * scale, _decimals(scale))
+
+
 def scale_value(register: Register, number: int) -> Value:
     """Apply enum, flag or scale to a register's integer."""
-    if register.options is not None:
-        return register.options.get(number, f"unknown_{number}")
-    if register.boolean:
-        return bool(number)
-    if register.scale == 1:
-        return number
-    return round(number * register.scale, _decimals(register.scale))
+    return physical_value(number, register.scale, register.options, register.boolean)
 
 
 def _integer(register: Register, words: Sequence[int]) -> int:

@@ -6,7 +6,7 @@ unit (a bad write has locked at least one unit up for hours, odya#85).
 
 from __future__ import annotations
 
-from .codec import Value
+from .codec import Value, physical_value
 from .errors import PowmrSettingError
 from .registers import Setting
 
@@ -53,10 +53,4 @@ def _encode_option(setting: Setting, value: object) -> int:
 
 def decode_setting(setting: Setting, raw: int) -> Value:
     """The physical value of a register integer, in the form `write_setting` accepts."""
-    if setting.options is not None:
-        return setting.options.get(raw, f"unknown_{raw}")
-    if setting.is_switch:
-        return bool(raw)
-    if setting.scale == 1:
-        return raw
-    return round(raw * setting.scale, 2)
+    return physical_value(raw, setting.scale, setting.options, setting.is_switch)
