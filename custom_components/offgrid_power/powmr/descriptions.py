@@ -31,8 +31,7 @@ from homeassistant.helpers.typing import StateType
 from custom_components.offgrid_power.binary_sensor import OffGridBinarySensorEntityDescription
 from custom_components.offgrid_power.energy import EnergyCounter
 from custom_components.offgrid_power.number import OffGridNumberEntityDescription
-from custom_components.offgrid_power.protocol.powmr import RegisterMap, Setting
-from custom_components.offgrid_power.protocol.powmr.registers import (
+from custom_components.offgrid_power.protocol.powmr import (
     AC_INPUT_RANGE_A,
     AC_INPUT_RANGE_SMG,
     BATTERY_TYPE_A,
@@ -48,6 +47,8 @@ from custom_components.offgrid_power.protocol.powmr.registers import (
     OUTPUT_PRIORITY_A,
     OUTPUT_PRIORITY_SMG,
     WORKING_MODE_SMG,
+    RegisterMap,
+    Setting,
 )
 from custom_components.offgrid_power.select import OffGridSelectEntityDescription
 from custom_components.offgrid_power.sensor import (
@@ -57,7 +58,7 @@ from custom_components.offgrid_power.sensor import (
 from custom_components.offgrid_power.switch import OffGridSwitchEntityDescription
 
 from .const import MAX_STEP_POLLS
-from .coordinator import PowmrData
+from .data import PowmrData
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,7 +20,7 @@ from custom_components.offgrid_power.sensor import sensor_for
 from custom_components.offgrid_power.switch import OffGridSwitch
 
 from .const import CONF_ENABLE_WRITES, CONF_SCAN_INTERVAL, CONF_TRANSPORT, DEFAULT_SCAN_INTERVAL
-from .coordinator import PowmrCoordinator, build_source
+from .coordinator import PowmrCoordinator
 from .descriptions import (
     BINARY_SENSORS,
     SENSORS,
@@ -28,6 +28,7 @@ from .descriptions import (
     control_descriptions,
     energy_descriptions,
 )
+from .source import build_source
 
 READ_PLATFORMS = (Platform.SENSOR, Platform.BINARY_SENSOR)
 CONTROL_PLATFORMS = (Platform.NUMBER, Platform.SELECT, Platform.SWITCH)

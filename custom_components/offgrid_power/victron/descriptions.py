@@ -40,11 +40,11 @@ from homeassistant.const import (
 
 from custom_components.offgrid_power.protocol.victron import (
     LAYOUTS,
+    NETWORK_REGISTERS,
     FieldKind,
     FieldSpec,
     FieldValue,
 )
-from custom_components.offgrid_power.protocol.victron.ve_smart import REGISTERS
 
 UNKNOWN_OPTION = "unknown"
 NO_FLAGS = "none"
@@ -174,7 +174,7 @@ NETWORK_SENSOR_KEYS: Mapping[str, str] = {
     "device_state": "network_device_state",
     "battery_current": "network_battery_current",
 }
-NETWORK_FIELDS: Mapping[str, FieldSpec] = {spec.key: spec for spec in REGISTERS.values()}
+NETWORK_FIELDS: Mapping[str, FieldSpec] = {spec.key: spec for spec in NETWORK_REGISTERS.values()}
 NETWORK_ENTITY_KEYS: Mapping[str, str] = {
     entity_key: register_key for register_key, entity_key in NETWORK_SENSOR_KEYS.items()
 }

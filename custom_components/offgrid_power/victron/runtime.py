@@ -58,16 +58,15 @@ from custom_components.offgrid_power.protocol.victron import (
 from custom_components.offgrid_power.sensor import CounterSensor
 
 from .const import CONF_KEY, CONF_NETWORK_ID, CONF_NETWORK_KEY
-from .coordinator import (
-    AdvertisementDecoder,
+from .decoder import AdvertisementDecoder, VictronUpdate
+from .descriptions import COUNTER_NATIVE, ENERGY_DESCRIPTIONS, VictronEnergyDescription
+from .feed import (
     ProcessorFeed,
-    VictronUpdate,
     binary_sensor_values,
     describe_binary_sensor,
     describe_sensor,
     sensor_values,
 )
-from .descriptions import COUNTER_NATIVE, ENERGY_DESCRIPTIONS, VictronEnergyDescription
 
 # Victron devices advertise several times a second; a proxy cannot tell when one
 # leaves, so without this Home Assistant would wait 15 minutes before marking it gone.
