@@ -20,10 +20,13 @@ class OffGridEntityDescription(EntityDescription):
     """Description fields every Off-Grid Power entity understands.
 
     ``exists_fn`` decides from the first data whether the device has the
-    value at all (a phase, an optional sensor, a model's extra register).
+    value at all (a phase, an optional sensor, a model's extra register);
+    ``available_fn`` whether it is available now, beyond the coordinator's
+    last poll working (a device on a bus that stopped answering).
     """
 
     exists_fn: Callable[[Any], bool] = _always
+    available_fn: Callable[[Any], bool] = _always
 
 
 class SettingWriter(Protocol):
@@ -55,3 +58,8 @@ class OffGridEntity[CoordinatorT: DataUpdateCoordinator[Any]](CoordinatorEntity[
         self.entity_description = description
         self._attr_device_info = device_info
         self._attr_unique_id = f"{unique_id_prefix}_{description.key}"
+
+    @property
+    def available(self) -> bool:
+        """Available while the last poll worked and the description says the value is there."""
+        return super().available and self.entity_description.available_fn(self.coordinator.data)

@@ -21,20 +21,19 @@ from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.components.number import NumberDeviceClass, NumberMode
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import (
-    PERCENTAGE,
     EntityCategory,
-    UnitOfElectricCurrent,
-    UnitOfElectricPotential,
-    UnitOfEnergy,
-    UnitOfFrequency,
+    Platform,
     UnitOfPower,
-    UnitOfTemperature,
     UnitOfTime,
 )
 from homeassistant.helpers.typing import StateType
 
-from custom_components.offgrid_power.binary_sensor import OffGridBinarySensorEntityDescription
+from custom_components.offgrid_power.binary_sensor import (
+    OffGridBinarySensorEntityDescription,
+    OffGridLinkEntityDescription,
+)
 from custom_components.offgrid_power.energy import EnergyCounter, NativeCounterAccumulator
+from custom_components.offgrid_power.entity import OffGridEntityDescription
 from custom_components.offgrid_power.number import OffGridNumberEntityDescription
 from custom_components.offgrid_power.protocol.masterbus import (
     DeviceIdentity,
@@ -53,27 +52,25 @@ from custom_components.offgrid_power.sensor import (
     OffGridSensorEntityDescription,
 )
 from custom_components.offgrid_power.switch import OffGridSwitchEntityDescription
+from custom_components.offgrid_power.units import UNITS
 
 from .data import MasterbusData
 from .labels import entity_names
 
-# Unit as the device spells it -> (device class, Home Assistant unit).
-UNITS: dict[str, tuple[SensorDeviceClass | None, str]] = {
-    "V": (SensorDeviceClass.VOLTAGE, UnitOfElectricPotential.VOLT),
-    "mV": (SensorDeviceClass.VOLTAGE, UnitOfElectricPotential.MILLIVOLT),
-    "A": (SensorDeviceClass.CURRENT, UnitOfElectricCurrent.AMPERE),
-    "mA": (SensorDeviceClass.CURRENT, UnitOfElectricCurrent.MILLIAMPERE),
-    "W": (SensorDeviceClass.POWER, UnitOfPower.WATT),
-    "kW": (SensorDeviceClass.POWER, UnitOfPower.KILO_WATT),
-    "Wh": (SensorDeviceClass.ENERGY, UnitOfEnergy.WATT_HOUR),
-    "kWh": (SensorDeviceClass.ENERGY, UnitOfEnergy.KILO_WATT_HOUR),
-    "°C": (SensorDeviceClass.TEMPERATURE, UnitOfTemperature.CELSIUS),
-    "C": (SensorDeviceClass.TEMPERATURE, UnitOfTemperature.CELSIUS),
-    "Hz": (SensorDeviceClass.FREQUENCY, UnitOfFrequency.HERTZ),
-    "%": (None, PERCENTAGE),
-    "Ah": (None, "Ah"),
-    "kAh": (None, "kAh"),
-}
+# The units MasterBus entities were first created with: a unit the shared
+# table learns later must not change an existing entity's translation key.
+_KNOWN_UNITS = frozenset(
+    {"V", "mV", "A", "mA", "W", "kW", "Wh", "kWh", "°C", "C", "Hz", "%", "Ah", "kAh"}
+)
+
+
+def _unit(unit: str) -> tuple[SensorDeviceClass | None, str | None]:
+    """Device class and Home Assistant unit of a field's unit."""
+    if unit in _KNOWN_UNITS:
+        return UNITS[unit].device_class, UNITS[unit].unit
+    return None, unit or None
+
+
 # Translation keys of readings without a device class, for their icons.json
 # icons; the translated name is the device's own field name ("{field}").
 UNIT_ICONS = {"Ah": "masterbus_charge", "kAh": "masterbus_charge", "%": "masterbus_level"}
@@ -94,6 +91,21 @@ class DeviceDescriptions:
     numbers: list[OffGridNumberEntityDescription] = dataclass_field(default_factory=list)
     selects: list[OffGridSelectEntityDescription] = dataclass_field(default_factory=list)
     switches: list[OffGridSwitchEntityDescription] = dataclass_field(default_factory=list)
+
+    def by_platform(self) -> dict[Platform, list[OffGridEntityDescription]]:
+        """The descriptions per platform."""
+        return {
+            Platform.SENSOR: list(self.sensors),
+            Platform.BINARY_SENSOR: list(self.binary_sensors),
+            Platform.NUMBER: list(self.numbers),
+            Platform.SELECT: list(self.selects),
+            Platform.SWITCH: list(self.switches),
+        }
+
+
+def _online(serial: str, data: MasterbusData) -> bool:
+    """A device's entities are unavailable while it does not answer."""
+    return data.online(serial)
 
 
 def _raw(serial: str, field: int, data: MasterbusData) -> float | None:
@@ -157,6 +169,7 @@ def _sensor(serial: str, info: FieldInfo, name: str) -> OffGridSensorEntityDescr
     if info.visualisation == Visualisation.DROPDOWN:
         return OffGridSensorEntityDescription(
             key=key,
+            available_fn=partial(_online, serial),
             **_named(name, "masterbus_state"),
             device_class=SensorDeviceClass.ENUM,
             options=list(dict.fromkeys(info.options)),
@@ -165,6 +178,7 @@ def _sensor(serial: str, info: FieldInfo, name: str) -> OffGridSensorEntityDescr
     if info.visualisation == Visualisation.DURATION:
         return OffGridSensorEntityDescription(
             key=key,
+            available_fn=partial(_online, serial),
             name=name,
             device_class=SensorDeviceClass.DURATION,
             native_unit_of_measurement=UnitOfTime.SECONDS,
@@ -173,12 +187,13 @@ def _sensor(serial: str, info: FieldInfo, name: str) -> OffGridSensorEntityDescr
     if info.visualisation == Visualisation.DATE:
         return OffGridSensorEntityDescription(
             key=key,
+            available_fn=partial(_online, serial),
             name=name,
             device_class=SensorDeviceClass.DATE,
             entity_category=EntityCategory.DIAGNOSTIC,
             value_fn=partial(_date, serial, info),
         )
-    device_class, unit = UNITS.get(info.unit, (None, info.unit or None))
+    device_class, unit = _unit(info.unit)
     state_class = SensorStateClass.MEASUREMENT
     if device_class is SensorDeviceClass.ENERGY:
         state_class = SensorStateClass.TOTAL_INCREASING
@@ -186,6 +201,7 @@ def _sensor(serial: str, info: FieldInfo, name: str) -> OffGridSensorEntityDescr
         device_class = SensorDeviceClass.BATTERY
     return OffGridSensorEntityDescription(
         key=key,
+        available_fn=partial(_online, serial),
         **_named(name, None if device_class else UNIT_ICONS.get(info.unit, "masterbus_value")),
         device_class=device_class,
         native_unit_of_measurement=unit,
@@ -235,6 +251,7 @@ def describe_device(
                 result.switches.append(
                     OffGridSwitchEntityDescription(
                         key=key,
+                        available_fn=partial(_online, serial),
                         **_named(name, "masterbus_switch"),
                         setting_key=setting,
                         is_on_fn=partial(_flag, serial, info),
@@ -244,6 +261,7 @@ def describe_device(
                 result.selects.append(
                     OffGridSelectEntityDescription(
                         key=key,
+                        available_fn=partial(_online, serial),
                         **_named(name, "masterbus_choice"),
                         setting_key=setting,
                         options=list(dict.fromkeys(info.options)),
@@ -251,7 +269,7 @@ def describe_device(
                     )
                 )
             else:
-                device_class, unit = UNITS.get(info.unit, (None, info.unit or None))
+                device_class, unit = _unit(info.unit)
                 number_class = (
                     None
                     if device_class is None or device_class is SensorDeviceClass.ENERGY
@@ -260,6 +278,7 @@ def describe_device(
                 result.numbers.append(
                     OffGridNumberEntityDescription(
                         key=key,
+                        available_fn=partial(_online, serial),
                         **_named(name, None if number_class else "masterbus_setting"),
                         setting_key=setting,
                         device_class=number_class,
@@ -278,6 +297,7 @@ def describe_device(
             result.binary_sensors.append(
                 OffGridBinarySensorEntityDescription(
                     key=key,
+                    available_fn=partial(_online, serial),
                     **_named(name, "masterbus_flag"),
                     is_on_fn=partial(_flag, serial, info),
                 )
@@ -289,6 +309,7 @@ def describe_device(
         result.sensors += [
             OffGridSensorEntityDescription(
                 key=f"{serial}_battery_power",
+                available_fn=partial(_online, serial),
                 translation_key="battery_power",
                 device_class=SensorDeviceClass.POWER,
                 native_unit_of_measurement=UnitOfPower.WATT,
@@ -321,10 +342,14 @@ def describe_device(
     return result
 
 
-LINK_DESCRIPTION = OffGridBinarySensorEntityDescription(
+def _link_up(coordinator: Any) -> bool:
+    return bool(coordinator.connected)
+
+
+LINK_DESCRIPTION = OffGridLinkEntityDescription(
     key="masterbus_link",
     translation_key="masterbus_link",
     device_class=BinarySensorDeviceClass.CONNECTIVITY,
     entity_category=EntityCategory.DIAGNOSTIC,
-    is_on_fn=lambda data: data.connected,
+    link_fn=_link_up,
 )

@@ -19,23 +19,15 @@ from homeassistant.helpers.device_registry import DeviceEntry, DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from custom_components.offgrid_power.binary_sensor import OffGridBinarySensor
+from custom_components.offgrid_power.builders import build_entities
 from custom_components.offgrid_power.const import DOMAIN
 from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRuntime
-from custom_components.offgrid_power.number import OffGridNumber
 from custom_components.offgrid_power.protocol.masterbus import (
     DeviceIdentity,
     SchemaCache,
     TransportError,
     product_name,
 )
-from custom_components.offgrid_power.select import OffGridSelect
-from custom_components.offgrid_power.sensor import (
-    OffGridEnergySensorEntityDescription,
-    OffGridSensor,
-    sensor_for,
-)
-from custom_components.offgrid_power.switch import OffGridSwitch
 
 from . import const
 from .const import (
@@ -52,60 +44,6 @@ from .entry import PENDING_CACHE, schema_store, selected_fields, transport_confi
 
 READ_PLATFORMS = (Platform.SENSOR, Platform.BINARY_SENSOR)
 CONTROL_PLATFORMS = (Platform.NUMBER, Platform.SELECT, Platform.SWITCH)
-
-
-class _DeviceBound:
-    """Unavailable while the device it belongs to is offline."""
-
-    masterbus_serial = ""
-
-    @property
-    def available(self) -> bool:
-        """Available while the link works and the device answers."""
-        coordinator: Any = getattr(self, "coordinator", None)
-        return bool(super().available) and coordinator.data.online(  # type: ignore[misc]
-            self.masterbus_serial
-        )
-
-
-class MasterbusSensor(_DeviceBound, OffGridSensor):
-    """A field of a device."""
-
-
-class MasterbusBinarySensor(_DeviceBound, OffGridBinarySensor):
-    """A check-box field of a device."""
-
-
-class MasterbusNumber(_DeviceBound, OffGridNumber):
-    """A writable number field."""
-
-
-class MasterbusSelect(_DeviceBound, OffGridSelect):
-    """A writable drop-down field."""
-
-
-class MasterbusSwitch(_DeviceBound, OffGridSwitch):
-    """A writable check-box field."""
-
-
-class LinkSensor(OffGridBinarySensor):
-    """Whether the interface works; stays available to say so."""
-
-    @property
-    def available(self) -> bool:
-        """Always: it reports the link itself."""
-        return True
-
-    @property
-    def is_on(self) -> bool:
-        """Connected, and the last poll worked."""
-        coordinator: Any = self.coordinator
-        return bool(coordinator.connected and coordinator.last_update_success)
-
-
-def _bound[T: _DeviceBound](entity: T, serial: str) -> T:
-    entity.masterbus_serial = serial
-    return entity
 
 
 class MasterbusRuntime(OffGridRuntime):
@@ -156,38 +94,13 @@ class MasterbusRuntime(OffGridRuntime):
             writes=coordinator.writes,
             scan_interval=self.scan_interval,
         )
-        info, prefix = self.device_info(identity), self.entry.entry_id
-        if platform is Platform.SENSOR:
-            sensors: list[Entity] = []
-            for description in described.sensors:
-                if isinstance(description, OffGridEnergySensorEntityDescription):
-                    sensors.append(sensor_for(coordinator, description, info, prefix))
-                else:
-                    sensors.append(
-                        _bound(MasterbusSensor(coordinator, description, info, prefix), serial)
-                    )
-            return sensors
-        if platform is Platform.BINARY_SENSOR:
-            return [
-                _bound(MasterbusBinarySensor(coordinator, d, info, prefix), serial)
-                for d in described.binary_sensors
-            ]
-        if platform is Platform.NUMBER:
-            return [
-                _bound(MasterbusNumber(coordinator, d, info, prefix), serial)
-                for d in described.numbers
-            ]
-        if platform is Platform.SELECT:
-            return [
-                _bound(MasterbusSelect(coordinator, d, info, prefix), serial)
-                for d in described.selects
-            ]
-        if platform is Platform.SWITCH:
-            return [
-                _bound(MasterbusSwitch(coordinator, d, info, prefix), serial)
-                for d in described.switches
-            ]
-        return []
+        return build_entities(
+            platform,
+            coordinator,
+            described.by_platform()[platform],
+            self.device_info(identity),
+            self.entry.entry_id,
+        )
 
     def async_add_platform_entities(
         self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
@@ -197,8 +110,8 @@ class MasterbusRuntime(OffGridRuntime):
         self._added[platform] = set()
         entities: list[Entity] = []
         if platform is Platform.BINARY_SENSOR:
-            entities.append(
-                LinkSensor(self.coordinator, LINK_DESCRIPTION, self.hub, self.entry.entry_id)
+            entities += build_entities(
+                platform, self.coordinator, [LINK_DESCRIPTION], self.hub, self.entry.entry_id
             )
         for serial in self.coordinator.data.devices:
             entities += self._entities(platform, serial)

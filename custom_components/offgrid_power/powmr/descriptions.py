@@ -15,15 +15,8 @@ from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.components.number import NumberDeviceClass, NumberMode
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import (
-    PERCENTAGE,
     EntityCategory,
-    UnitOfApparentPower,
-    UnitOfElectricCurrent,
-    UnitOfElectricPotential,
     UnitOfEnergy,
-    UnitOfFrequency,
-    UnitOfPower,
-    UnitOfTemperature,
     UnitOfTime,
 )
 from homeassistant.helpers.typing import StateType
@@ -56,6 +49,7 @@ from custom_components.offgrid_power.sensor import (
     OffGridSensorEntityDescription,
 )
 from custom_components.offgrid_power.switch import OffGridSwitchEntityDescription
+from custom_components.offgrid_power.units import UNITS
 
 from .const import MAX_STEP_POLLS
 from .data import PowmrData
@@ -111,19 +105,6 @@ def _has(key: str, data: PowmrData) -> bool:
     return data.has(key)
 
 
-_UNIT_CLASSES: dict[str, tuple[str, SensorDeviceClass | None]] = {
-    "V": (UnitOfElectricPotential.VOLT, SensorDeviceClass.VOLTAGE),
-    "A": (UnitOfElectricCurrent.AMPERE, SensorDeviceClass.CURRENT),
-    "W": (UnitOfPower.WATT, SensorDeviceClass.POWER),
-    "VA": (UnitOfApparentPower.VOLT_AMPERE, SensorDeviceClass.APPARENT_POWER),
-    "Hz": (UnitOfFrequency.HERTZ, SensorDeviceClass.FREQUENCY),
-    "°C": (UnitOfTemperature.CELSIUS, SensorDeviceClass.TEMPERATURE),
-    "%": (PERCENTAGE, None),
-    "min": (UnitOfTime.MINUTES, SensorDeviceClass.DURATION),
-    "d": (UnitOfTime.DAYS, SensorDeviceClass.DURATION),
-}
-
-
 def _measurement(
     key: str,
     unit: str,
@@ -135,7 +116,7 @@ def _measurement(
     value_fn: Callable[[PowmrData], StateType] | None = None,
     exists_fn: Callable[[PowmrData], bool] | None = None,
 ) -> PowmrSensorEntityDescription:
-    native_unit, unit_class = _UNIT_CLASSES[unit]
+    native_unit, unit_class = UNITS[unit].unit, UNITS[unit].device_class
     return PowmrSensorEntityDescription(
         key=key,
         translation_key=key,
@@ -166,7 +147,7 @@ def _enum(key: str, *, mirrors_setting: bool = False) -> PowmrSensorEntityDescri
 def _setting_value(
     key: str, unit: str, precision: int, *, diagnostic_class: bool = True
 ) -> PowmrSensorEntityDescription:
-    native_unit, unit_class = _UNIT_CLASSES[unit]
+    native_unit, unit_class = UNITS[unit].unit, UNITS[unit].device_class
     return PowmrSensorEntityDescription(
         key=key,
         translation_key=key,
@@ -462,7 +443,8 @@ def _number(setting: Setting, nominal_voltage: float) -> OffGridNumberEntityDesc
     minimum, maximum = setting.bounds(nominal_voltage)
     if setting.allowed_extra:
         minimum = min(minimum, *setting.allowed_extra)
-    unit = _UNIT_CLASSES[setting.unit][0] if setting.unit in _UNIT_CLASSES else setting.unit
+    known = UNITS.get(setting.unit or "")
+    unit = setting.unit if known is None else known.unit
     mirror = setting.mirror_key or setting.key
     return OffGridNumberEntityDescription(
         key=setting.key,

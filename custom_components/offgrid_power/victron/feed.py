@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from homeassistant.components.bluetooth.passive_update_processor import (
+    PassiveBluetoothDataProcessor,
     PassiveBluetoothDataUpdate,
     PassiveBluetoothEntityKey,
 )
@@ -52,6 +53,8 @@ from .descriptions import (
 )
 
 MANUFACTURER = "Victron Energy"
+
+type VictronProcessor = PassiveBluetoothDataProcessor[Any, VictronUpdate]
 
 
 def _device_info(title: str, header: AdvertisementHeader) -> DeviceInfo:
