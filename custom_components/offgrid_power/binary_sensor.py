@@ -27,14 +27,16 @@ async_setup_entry = platform_entry_setup(Platform.BINARY_SENSOR)
 
 
 @dataclass(frozen=True, kw_only=True)
-class OffGridBinarySensorEntityDescription(BinarySensorEntityDescription, OffGridEntityDescription):
+class OffGridBinarySensorEntityDescription[DataT](
+    BinarySensorEntityDescription, OffGridEntityDescription[DataT]
+):
     """A flag read from the family's data; None when not reported."""
 
-    is_on_fn: Callable[[Any], bool | None]
+    is_on_fn: Callable[[DataT], bool | None]
 
 
 @dataclass(frozen=True, kw_only=True)
-class OffGridLinkEntityDescription(BinarySensorEntityDescription, OffGridEntityDescription):
+class OffGridLinkEntityDescription(BinarySensorEntityDescription, OffGridEntityDescription[Any]):
     """Whether the family's link works, asked of the coordinator rather than its data.
 
     After a failed poll the data is the last good one, so only the
@@ -47,7 +49,7 @@ class OffGridLinkEntityDescription(BinarySensorEntityDescription, OffGridEntityD
 class OffGridBinarySensor(OffGridEntity[DataUpdateCoordinator[Any]], BinarySensorEntity):
     """A flag of the device."""
 
-    entity_description: OffGridBinarySensorEntityDescription
+    entity_description: OffGridBinarySensorEntityDescription[Any]
 
     @property
     def is_on(self) -> bool | None:
@@ -75,7 +77,7 @@ class OffGridLinkSensor(OffGridEntity[DataUpdateCoordinator[Any]], BinarySensorE
 
 def binary_sensor_for(
     coordinator: DataUpdateCoordinator[Any],
-    description: OffGridBinarySensorEntityDescription | OffGridLinkEntityDescription,
+    description: OffGridBinarySensorEntityDescription[Any] | OffGridLinkEntityDescription,
     device_info: DeviceInfo,
     unique_id_prefix: str,
 ) -> BinarySensorEntity:

@@ -36,7 +36,7 @@ ENTITY_BUILDERS: dict[Platform, EntityBuilder] = {
 def build_entities(
     platform: Platform,
     coordinator: DataUpdateCoordinator[Any],
-    descriptions: Iterable[OffGridEntityDescription],
+    descriptions: Iterable[OffGridEntityDescription[Any]],
     device_info: DeviceInfo,
     unique_id_prefix: str,
 ) -> list[Entity]:

@@ -11,12 +11,12 @@ from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpdateCoordinator
 
 
-def _always(_: Any) -> bool:
+def _always(_: object) -> bool:
     return True
 
 
 @dataclass(frozen=True, kw_only=True)
-class OffGridEntityDescription(EntityDescription):
+class OffGridEntityDescription[DataT](EntityDescription):
     """Description fields every Off-Grid Power entity understands.
 
     ``exists_fn`` decides from the first data whether the device has the
@@ -25,8 +25,8 @@ class OffGridEntityDescription(EntityDescription):
     last poll working (a device on a bus that stopped answering).
     """
 
-    exists_fn: Callable[[Any], bool] = _always
-    available_fn: Callable[[Any], bool] = _always
+    exists_fn: Callable[[DataT], bool] = _always
+    available_fn: Callable[[DataT], bool] = _always
 
 
 class SettingWriter(Protocol):
@@ -45,12 +45,12 @@ class OffGridEntity[CoordinatorT: DataUpdateCoordinator[Any]](CoordinatorEntity[
     """An entity of one device, named by its translation key."""
 
     _attr_has_entity_name = True
-    entity_description: OffGridEntityDescription
+    entity_description: OffGridEntityDescription[Any]
 
     def __init__(
         self,
         coordinator: CoordinatorT,
-        description: OffGridEntityDescription,
+        description: OffGridEntityDescription[Any],
         device_info: DeviceInfo,
         unique_id_prefix: str,
     ) -> None:

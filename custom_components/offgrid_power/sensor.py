@@ -50,14 +50,18 @@ async_setup_entry = platform_entry_setup(Platform.SENSOR)
 
 
 @dataclass(frozen=True, kw_only=True)
-class OffGridSensorEntityDescription(SensorEntityDescription, OffGridEntityDescription):
+class OffGridSensorEntityDescription[DataT](
+    SensorEntityDescription, OffGridEntityDescription[DataT]
+):
     """A sensor whose value is read from the family's data."""
 
-    value_fn: Callable[[Any], StateType | datetime]
+    value_fn: Callable[[DataT], StateType | datetime]
 
 
 @dataclass(frozen=True, kw_only=True)
-class OffGridEnergySensorEntityDescription(SensorEntityDescription, OffGridEntityDescription):
+class OffGridEnergySensorEntityDescription[DataT](
+    SensorEntityDescription, OffGridEntityDescription[DataT]
+):
     """A kWh total kept by a counter fed from the family's data.
 
     ``source_fn`` gives the counter's input (a power in W for an
@@ -65,7 +69,7 @@ class OffGridEnergySensorEntityDescription(SensorEntityDescription, OffGridEntit
     ``NativeCounterAccumulator``), None when the data holds no valid value.
     """
 
-    source_fn: Callable[[Any], float | None]
+    source_fn: Callable[[DataT], float | None]
     counter_factory: Callable[[], Counter]
     device_class: SensorDeviceClass | None = SensorDeviceClass.ENERGY
     state_class: SensorStateClass | str | None = SensorStateClass.TOTAL_INCREASING
@@ -76,7 +80,7 @@ class OffGridEnergySensorEntityDescription(SensorEntityDescription, OffGridEntit
 class OffGridSensor(OffGridEntity[DataUpdateCoordinator[Any]], SensorEntity):
     """A measurement read from the coordinator's data."""
 
-    entity_description: OffGridSensorEntityDescription
+    entity_description: OffGridSensorEntityDescription[Any]
 
     @property
     def native_value(self) -> StateType | datetime:
@@ -111,12 +115,12 @@ class CounterSensor(RestoreSensor):
 class OffGridEnergySensor(OffGridEntity[DataUpdateCoordinator[Any]], CounterSensor):
     """A kWh total that survives restarts and only ever grows."""
 
-    entity_description: OffGridEnergySensorEntityDescription
+    entity_description: OffGridEnergySensorEntityDescription[Any]
 
     def __init__(
         self,
         coordinator: DataUpdateCoordinator[Any],
-        description: OffGridEnergySensorEntityDescription,
+        description: OffGridEnergySensorEntityDescription[Any],
         device_info: DeviceInfo,
         unique_id_prefix: str,
     ) -> None:
@@ -150,7 +154,7 @@ class OffGridEnergySensor(OffGridEntity[DataUpdateCoordinator[Any]], CounterSens
 
 def sensor_for(
     coordinator: DataUpdateCoordinator[Any],
-    description: OffGridSensorEntityDescription | OffGridEnergySensorEntityDescription,
+    description: OffGridSensorEntityDescription[Any] | OffGridEnergySensorEntityDescription[Any],
     device_info: DeviceInfo,
     unique_id_prefix: str,
 ) -> SensorEntity:

@@ -4,6 +4,10 @@ Steps: the kind of interface, then where it is (channel, bitrate), a
 connection test, a discovery that shows the devices found so far, and the
 choice of fields to poll. The entry's unique id is the interface and channel:
 one entry per bus connection.
+
+Over 300 lines on purpose: the setup, reconfigure and options steps share the
+connection test, the discovery and the field picker, which read best as one
+dialog.
 """
 
 from __future__ import annotations

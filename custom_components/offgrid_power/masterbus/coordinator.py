@@ -5,6 +5,10 @@ and matches replies; the coordinator opens the interface, polls the chosen
 fields of every known device, reconnects with a back-off when the interface
 fails, writes settings (commit-token rule, read-back) and keeps the schema
 cache in Home Assistant storage.
+
+Slightly over 300 lines: link, polling and writes share the session and the
+reconnect state, so they stay in one class; which fields it polls and how a
+write is committed are the library's (``poll_fields``, ``needs_commit``).
 """
 
 from __future__ import annotations

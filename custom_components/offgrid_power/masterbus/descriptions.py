@@ -82,17 +82,24 @@ SOLAR_MAX_KW = 10.0
 class DeviceDescriptions:
     """The entities of one device, by platform."""
 
-    sensors: list[OffGridSensorEntityDescription | OffGridEnergySensorEntityDescription] = (
-        dataclass_field(default_factory=list)
-    )
-    binary_sensors: list[OffGridBinarySensorEntityDescription] = dataclass_field(
+    sensors: list[
+        OffGridSensorEntityDescription[MasterbusData]
+        | OffGridEnergySensorEntityDescription[MasterbusData]
+    ] = dataclass_field(default_factory=list)
+    binary_sensors: list[OffGridBinarySensorEntityDescription[MasterbusData]] = dataclass_field(
         default_factory=list
     )
-    numbers: list[OffGridNumberEntityDescription] = dataclass_field(default_factory=list)
-    selects: list[OffGridSelectEntityDescription] = dataclass_field(default_factory=list)
-    switches: list[OffGridSwitchEntityDescription] = dataclass_field(default_factory=list)
+    numbers: list[OffGridNumberEntityDescription[MasterbusData]] = dataclass_field(
+        default_factory=list
+    )
+    selects: list[OffGridSelectEntityDescription[MasterbusData]] = dataclass_field(
+        default_factory=list
+    )
+    switches: list[OffGridSwitchEntityDescription[MasterbusData]] = dataclass_field(
+        default_factory=list
+    )
 
-    def by_platform(self) -> dict[Platform, list[OffGridEntityDescription]]:
+    def by_platform(self) -> dict[Platform, list[OffGridEntityDescription[MasterbusData]]]:
         """The descriptions per platform."""
         return {
             Platform.SENSOR: list(self.sensors),
@@ -164,7 +171,9 @@ def _native_energy(serial: str, field: int, data: MasterbusData) -> float | None
     return data.value(serial, field) if data.online(serial) else None
 
 
-def _sensor(serial: str, info: FieldInfo, name: str) -> OffGridSensorEntityDescription:
+def _sensor(
+    serial: str, info: FieldInfo, name: str
+) -> OffGridSensorEntityDescription[MasterbusData]:
     key = f"{serial}_{info.field}"
     if info.visualisation == Visualisation.DROPDOWN:
         return OffGridSensorEntityDescription(

@@ -56,7 +56,7 @@ from .data import PowmrData
 
 
 @dataclass(frozen=True, kw_only=True)
-class PowmrSensorEntityDescription(OffGridSensorEntityDescription):
+class PowmrSensorEntityDescription(OffGridSensorEntityDescription[PowmrData]):
     """A PowMr sensor; ``mirrors_setting`` ones give way to controls when writes are on."""
 
     mirrors_setting: bool = False
@@ -370,7 +370,7 @@ SENSORS: tuple[PowmrSensorEntityDescription, ...] = (
     _setting_value("equalization_interval", "d", 0),
 )
 
-BINARY_SENSORS: tuple[OffGridBinarySensorEntityDescription, ...] = tuple(
+BINARY_SENSORS: tuple[OffGridBinarySensorEntityDescription[PowmrData], ...] = tuple(
     OffGridBinarySensorEntityDescription(
         key=key,
         translation_key=key,
@@ -391,13 +391,15 @@ BINARY_SENSORS: tuple[OffGridBinarySensorEntityDescription, ...] = tuple(
 )
 
 
-def energy_descriptions(scan_interval: float) -> tuple[OffGridEnergySensorEntityDescription, ...]:
+def energy_descriptions(
+    scan_interval: float,
+) -> tuple[OffGridEnergySensorEntityDescription[PowmrData], ...]:
     """The kWh counters; a gap longer than a few polls is never bridged."""
     counter = partial(EnergyCounter, max_step=MAX_STEP_POLLS * scan_interval)
 
     def described(
         key: str, source: Callable[[PowmrData], float | None], exists: Callable[[PowmrData], bool]
-    ) -> OffGridEnergySensorEntityDescription:
+    ) -> OffGridEnergySensorEntityDescription[PowmrData]:
         return OffGridEnergySensorEntityDescription(
             key=key,
             translation_key=key,
@@ -439,7 +441,7 @@ _NUMBER_CLASSES = {
 }
 
 
-def _number(setting: Setting, nominal_voltage: float) -> OffGridNumberEntityDescription:
+def _number(setting: Setting, nominal_voltage: float) -> OffGridNumberEntityDescription[PowmrData]:
     minimum, maximum = setting.bounds(nominal_voltage)
     if setting.allowed_extra:
         minimum = min(minimum, *setting.allowed_extra)
@@ -461,7 +463,7 @@ def _number(setting: Setting, nominal_voltage: float) -> OffGridNumberEntityDesc
     )
 
 
-def _select(setting: Setting) -> OffGridSelectEntityDescription:
+def _select(setting: Setting) -> OffGridSelectEntityDescription[PowmrData]:
     assert setting.options is not None
     mirror = setting.mirror_key
     return OffGridSelectEntityDescription(
@@ -474,7 +476,7 @@ def _select(setting: Setting) -> OffGridSelectEntityDescription:
     )
 
 
-def _switch(setting: Setting) -> OffGridSwitchEntityDescription:
+def _switch(setting: Setting) -> OffGridSwitchEntityDescription[PowmrData]:
     mirror = setting.mirror_key or setting.key
     return OffGridSwitchEntityDescription(
         key=setting.key,
@@ -489,9 +491,9 @@ def _switch(setting: Setting) -> OffGridSwitchEntityDescription:
 class ControlDescriptions:
     """The controls of one register map."""
 
-    numbers: tuple[OffGridNumberEntityDescription, ...]
-    selects: tuple[OffGridSelectEntityDescription, ...]
-    switches: tuple[OffGridSwitchEntityDescription, ...]
+    numbers: tuple[OffGridNumberEntityDescription[PowmrData], ...]
+    selects: tuple[OffGridSelectEntityDescription[PowmrData], ...]
+    switches: tuple[OffGridSwitchEntityDescription[PowmrData], ...]
 
 
 def control_descriptions(

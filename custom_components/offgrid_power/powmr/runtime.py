@@ -18,6 +18,7 @@ from custom_components.offgrid_power.protocol.powmr import PowmrFamily
 
 from .const import CONF_ENABLE_WRITES, CONF_SCAN_INTERVAL, CONF_TRANSPORT, DEFAULT_SCAN_INTERVAL
 from .coordinator import PowmrCoordinator
+from .data import PowmrData
 from .descriptions import (
     BINARY_SENSORS,
     SENSORS,
@@ -65,10 +66,10 @@ class PowmrRuntime(OffGridRuntime):
             sw_version=None if version is None else str(version),
         )
 
-    def _descriptions(self) -> dict[Platform, list[OffGridEntityDescription]]:
+    def _descriptions(self) -> dict[Platform, list[OffGridEntityDescription[PowmrData]]]:
         """What this unit has, per platform; read-only mirrors of settings give way to controls."""
         data, controls = self.coordinator.data, self.controls
-        sensors: list[OffGridEntityDescription] = [
+        sensors: list[OffGridEntityDescription[PowmrData]] = [
             description
             for description in SENSORS
             if description.exists_fn(data) and not (controls and description.mirrors_setting)
@@ -78,7 +79,7 @@ class PowmrRuntime(OffGridRuntime):
             for description in energy_descriptions(self.coordinator.scan_interval)
             if description.exists_fn(data)
         ]
-        described: dict[Platform, list[OffGridEntityDescription]] = {
+        described: dict[Platform, list[OffGridEntityDescription[PowmrData]]] = {
             Platform.SENSOR: sensors,
             Platform.BINARY_SENSOR: [d for d in BINARY_SENSORS if d.exists_fn(data)],
         }
