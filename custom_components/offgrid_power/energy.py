@@ -32,7 +32,17 @@ class IntegrationMethod(StrEnum):
     LEFT = "left"
 
 
-class Counter(Protocol):
+class Restorable(Protocol):
+    """State a sensor stores beside its own and brings back after a restart."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return what survives a restart."""
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Continue from stored state."""
+
+
+class Counter(Restorable, Protocol):
     """What a kWh sensor needs from its counter."""
 
     total_kwh: float
@@ -42,12 +52,6 @@ class Counter(Protocol):
 
     def interrupt(self) -> None:
         """Note that an update failed."""
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return what survives a restart."""
-
-    def restore(self, data: dict[str, Any]) -> None:
-        """Continue from stored state."""
 
 
 def _usable(value: float | None) -> bool:

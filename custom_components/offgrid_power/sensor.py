@@ -32,15 +32,18 @@ from homeassistant.helpers.typing import StateType
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .energy import Counter, CounterExtraStoredData
+from .energy import Counter, CounterExtraStoredData, Restorable
 from .entity import OffGridEntity, OffGridEntityDescription
 from .models import platform_entry_setup
+from .solar_day import SolarDay
 from .victron.const import ENERGY_HOLD_INTERVAL, ENERGY_STATE_DECIMALS
 from .victron.descriptions import (
     COUNTER_NATIVE,
     ENERGY_DESCRIPTIONS,
+    SOLAR_DAY_DESCRIPTIONS,
     VictronEnergyDescription,
     energy_counter,
+    solar_day,
 )
 from .victron.feed import VictronProcessor
 
@@ -88,14 +91,14 @@ class OffGridSensor(OffGridEntity[DataUpdateCoordinator[Any]], SensorEntity):
         return self.entity_description.value_fn(self.coordinator.data)
 
 
-class CounterSensor(RestoreSensor):
-    """A kWh total kept by a `Counter` whose state is stored beside the sensor's.
+class CounterSensor[CounterT: Restorable](RestoreSensor):
+    """A value kept by a counter whose state is stored beside the sensor's.
 
-    Shared by the polled families' energy sensors and Victron's, which are fed
-    differently but restore the same way.
+    Shared by the polled families' energy sensors and Victron's energy and
+    day sensors, which are fed differently but restore the same way.
     """
 
-    _counter: Counter
+    _counter: CounterT
 
     async def async_restore_counter(self) -> None:
         """Continue the counter from what was stored at the last stop, if it is ours."""
@@ -112,7 +115,7 @@ class CounterSensor(RestoreSensor):
         )
 
 
-class OffGridEnergySensor(OffGridEntity[DataUpdateCoordinator[Any]], CounterSensor):
+class OffGridEnergySensor(OffGridEntity[DataUpdateCoordinator[Any]], CounterSensor[Counter]):
     """A kWh total that survives restarts and only ever grows."""
 
     entity_description: OffGridEnergySensorEntityDescription[Any]
@@ -175,7 +178,9 @@ class VictronSensor(PassiveBluetoothProcessorEntity[VictronProcessor], SensorEnt
         return value
 
 
-class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], CounterSensor):
+class VictronEnergySensor(
+    PassiveBluetoothProcessorEntity[VictronProcessor], CounterSensor[Counter]
+):
     """A kWh total fed by the readings of its input; survives restarts, only grows.
 
     The processor calls it when its input (a power, or yield today) changes;
@@ -250,12 +255,57 @@ class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Cou
             self.async_write_ha_state()
 
 
+class VictronSolarDaySensor(
+    PassiveBluetoothProcessorEntity[VictronProcessor], CounterSensor[SolarDay]
+):
+    """Yield yesterday or maximum PV power today, kept by a ``SolarDay``.
+
+    Its input is the pair (yield today, PV power); like the energy totals,
+    only live readings feed it, and its tracker is restored after a restart.
+    """
+
+    def __init__(
+        self,
+        processor: VictronProcessor,
+        entity_key: PassiveBluetoothEntityKey,
+        description: SensorEntityDescription,
+    ) -> None:
+        super().__init__(processor, entity_key, SOLAR_DAY_DESCRIPTIONS[description.key])
+        self._counter = solar_day()
+
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        await self.async_restore_counter()
+        if self.processor.available:
+            self._feed()
+
+    @property
+    def native_value(self) -> float | None:
+        if self.entity_description.key == "yield_yesterday":
+            return self._counter.yesterday_kwh
+        return self._counter.max_power_today_w
+
+    @callback
+    def _handle_processor_update(self, new_data: PassiveBluetoothDataUpdate[Any] | None) -> None:
+        if new_data is not None:
+            self._feed()
+        # Written either way: availability follows the device.
+        self.async_write_ha_state()
+
+    def _feed(self) -> None:
+        pair = self.processor.entity_data.get(self.entity_key)
+        if isinstance(pair, list | tuple) and len(pair) == 2:
+            self._counter.add(pair[0], pair[1], dt_util.utcnow().timestamp())
+
+
 def bluetooth_sensor_for(
     processor: VictronProcessor,
     entity_key: PassiveBluetoothEntityKey,
     description: SensorEntityDescription,
 ) -> SensorEntity:
-    """Energy totals are sensors of their own kind; the processor creates both."""
+    """Energy totals and day values are sensors of their own kinds; the processor creates all."""
     if entity_key.key in ENERGY_DESCRIPTIONS:
         return VictronEnergySensor(processor, entity_key, description)
+    if entity_key.key in SOLAR_DAY_DESCRIPTIONS:
+        return VictronSolarDaySensor(processor, entity_key, description)
     return VictronSensor(processor, entity_key, description)

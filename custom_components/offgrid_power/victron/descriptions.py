@@ -44,6 +44,7 @@ from custom_components.offgrid_power.protocol.victron import (
     FieldSpec,
     FieldValue,
 )
+from custom_components.offgrid_power.solar_day import SolarDay
 from custom_components.offgrid_power.units import UNITS
 
 from .const import ENERGY_MAX_STEP_SECONDS, MAX_SOLAR_POWER_KW
@@ -272,6 +273,32 @@ ENERGY_DESCRIPTIONS: Mapping[str, VictronEnergyDescription] = {
     )
 }
 
+# Derived from yield today and PV power (``solar_day.SolarDay``); the record has neither.
+# Both follow the device's day, which ends when the PV comes back after a night.
+YIELD_YESTERDAY = SensorEntityDescription(
+    key="yield_yesterday",
+    translation_key="yield_yesterday",
+    device_class=SensorDeviceClass.ENERGY,
+    native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+    suggested_display_precision=2,
+)
+MAX_PV_POWER_TODAY = SensorEntityDescription(
+    key="max_pv_power_today",
+    translation_key="max_pv_power_today",
+    device_class=SensorDeviceClass.POWER,
+    native_unit_of_measurement=UnitOfPower.WATT,
+    suggested_display_precision=0,
+)
+SOLAR_DAY_DESCRIPTIONS: Mapping[str, SensorEntityDescription] = {
+    description.key: description for description in (YIELD_YESTERDAY, MAX_PV_POWER_TODAY)
+}
+
+
+def solar_day() -> SolarDay:
+    """The tracker behind yield yesterday and maximum PV power today."""
+    return SolarDay(max_power_kw=MAX_SOLAR_POWER_KW)
+
+
 # Record types whose battery current is the battery's own net current, so V*I is battery power.
 BATTERY_POWER_RECORDS = frozenset({0x02, 0x06, 0x0A, 0x0B, 0x0C})
 
@@ -280,7 +307,7 @@ def all_translation_keys() -> dict[str, dict[str, list[str]]]:
     """Sensor and binary-sensor translation keys, with each enum's states (for tests)."""
     sensors: dict[str, list[str]] = {RSSI_KEY: [], BATTERY_POWER_KEY: []}
     problems: dict[str, list[str]] = {}
-    for key in ENERGY_DESCRIPTIONS:
+    for key in (*ENERGY_DESCRIPTIONS, *SOLAR_DAY_DESCRIPTIONS):
         sensors[key] = []
     fields = [(spec.key, spec) for layout in LAYOUTS.values() for spec in layout.fields]
     fields += [(key, NETWORK_FIELDS[register]) for key, register in NETWORK_ENTITY_KEYS.items()]

@@ -43,6 +43,7 @@ from .descriptions import (
     NETWORK_SENSOR_KEYS,
     RSSI_DESCRIPTION,
     RSSI_KEY,
+    SOLAR_DAY_DESCRIPTIONS,
     SOLAR_ENERGY,
     converted_fields,
     network_description,
@@ -155,6 +156,11 @@ def sensor_values(update: VictronUpdate) -> dict[str, Any]:
         _split(values, flow.battery_power, BATTERY_CHARGE_ENERGY, BATTERY_DISCHARGE_ENERGY)
     if "yield_today" in fields:
         values[SOLAR_ENERGY.key] = _number(fields["yield_today"])
+        if "pv_power" in fields:
+            # Both day sensors take the pair; each keeps its own tracker.
+            day_input = (_number(fields["yield_today"]), flow.solar_power)
+            for key in SOLAR_DAY_DESCRIPTIONS:
+                values[key] = day_input
     if "ac_out_power" in fields:
         _split(values, flow.ac_out_power, AC_OUT_ENERGY)
     if "ac_in_power" in fields:
@@ -202,6 +208,7 @@ _EXTRA_SENSORS: Mapping[str, EntityDescription] = {
     RSSI_KEY: RSSI_DESCRIPTION,
     BATTERY_POWER_KEY: BATTERY_POWER_DESCRIPTION,
     **ENERGY_DESCRIPTIONS,
+    **SOLAR_DAY_DESCRIPTIONS,
 }
 
 

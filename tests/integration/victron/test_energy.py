@@ -213,3 +213,44 @@ async def test_battery_power_is_positive_while_charging(
     inject(advert(record_type, product_id, key, nonce=1, **fields))
     await hass.async_block_till_done()
     assert _value(hass, "battery_power") > 0
+
+
+async def test_yield_yesterday_and_max_pv_power_follow_the_device_day(
+    hass: HomeAssistant, inject: Inject
+) -> None:
+    entry = victron_entry()
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    for nonce, (raw_yield, pv_power) in enumerate(
+        [(150, 200), (151, 650), (152, 300), (0, 20), (1, 40)], start=1
+    ):
+        inject(solar_advert(nonce=nonce, yield_today=raw_yield, pv_power=pv_power))
+        await hass.async_block_till_done()
+    assert _value(hass, "yield_yesterday") == 1.52
+    # The device's day rolled over at 20 W: the maximum starts again there.
+    assert _value(hass, "max_pv_power_today") == 40.0
+
+
+async def test_day_values_are_restored(hass: HomeAssistant, inject: Inject) -> None:
+    registry = er.async_get(hass)
+    for key in ("yield_yesterday", "max_pv_power_today"):
+        registry.async_get_or_create("sensor", DOMAIN, f"{ADDRESS}-{key}", suggested_object_id=key)
+    day = {"yesterday_kwh": 4.2, "max_power_today_w": 900.0, "last_yield": 1.5, "last_time": None}
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State(f"sensor.{key}", "0"),
+                {"native_value": 0, "native_unit_of_measurement": unit, "counter": day},
+            )
+            for key, unit in (("yield_yesterday", "kWh"), ("max_pv_power_today", "W"))
+        ],
+    )
+    entry = victron_entry()
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await _feed(hass, inject, [150, 151])
+    assert _value(hass, "yield_yesterday") == 4.2
+    assert _value(hass, "max_pv_power_today") == 900.0
