@@ -32,7 +32,7 @@ async def test_read_registers_returns_the_units_words(
     response = await _call(
         hass, SERVICE_READ_REGISTERS, config_entry_id=entry.entry_id, address=5022, count=1
     )
-    # 5022 is the maximum charge current in A, in normal byte order (reference §3).
+    # 5022 is the maximum charge current in A, in normal byte order (reference §2.8).
     assert response == {"address": 5022, "count": 1, "registers": [60]}
     assert entry.runtime_data.coordinator.data.snapshot.get("max_charge_current") == 60
 
