@@ -55,9 +55,10 @@ def _both(first: bool | None, second: bool | None) -> bool | None:
 
 
 def _either(first: bool | None, second: bool | None) -> bool | None:
+    # Either sign suffices (a charger is optional, or may not know the SoC).
     if first is True or second is True:
         return True
-    if first is None or second is None:
+    if first is None and second is None:
         return None
     return False
 
