@@ -94,6 +94,7 @@ class SystemRuntime(OffGridRuntime):
         )
         self.sample: SystemSample = SystemSample(at=dt_util.utcnow())
         self._quantities = self._quantity_of_each_entity()
+        self._energy_sources = {s.energy: s.key for s in self.choice.solar if s.energy}
         self._store = store_for(hass, entry.entry_id)
         self._listeners: list[Callable[[], None]] = []
         self._unsubscribe: list[CALLBACK_TYPE] = []
@@ -159,7 +160,7 @@ class SystemRuntime(OffGridRuntime):
             event.data["old_state"] is None or event.data["new_state"] is None
         ):
             self._check_battery_entities()
-        self._refresh(event.time_fired)
+        self._refresh(dt_util.utcnow())
 
     @callback
     def _on_tick(self, now: datetime) -> None:
@@ -188,7 +189,11 @@ class SystemRuntime(OffGridRuntime):
             self.charger_full, reason = read_charger_full(state)
             self.readings[entity_id] = Reading(None, reason)
         if (quantity := self._quantities.get(entity_id)) is not None:
-            self.readings[entity_id] = read_number(state, quantity)
+            reading = self.readings[entity_id] = read_number(state, quantity)
+            if (source := self._energy_sources.get(entity_id)) is not None:
+                # A kWh sensor is fed when it changes, not on every tick: its
+                # plausibility bound is the growth since its previous change.
+                self.counters[source].add(reading.value, dt_util.utcnow().timestamp())
 
     def value(self, entity_id: str | None) -> float | None:
         """A source's current value, None if not chosen or not valid."""
@@ -221,8 +226,8 @@ class SystemRuntime(OffGridRuntime):
         self.counters[BATTERY_OUT].add(None if battery is None else max(-battery, 0.0), at)
         self.counters[LOAD].add(load, at)
         for source in choice.solar:
-            fed = self.value(source.energy) if source.energy else solar[source.key]
-            self.counters[source.key].add(fed, at)
+            if not source.energy:
+                self.counters[source.key].add(solar[source.key], at)
         self.sample = SystemSample(
             at=now,
             battery_voltage=self.value(choice.battery_voltage),
