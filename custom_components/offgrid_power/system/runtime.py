@@ -141,8 +141,14 @@ class SystemRuntime(OffGridRuntime):
     def async_add_platform_entities(
         self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
     ) -> None:
-        """Add the system device's sensors."""
-        async_add_entities(system_sensors(self))
+        """Add the system device's sensors, and drop those of sources no longer chosen."""
+        sensors = system_sensors(self)
+        current = {sensor.unique_id for sensor in sensors}
+        registry = er.async_get(self.hass)
+        for stale in er.async_entries_for_config_entry(registry, self.entry.entry_id):
+            if stale.domain == platform and stale.unique_id not in current:
+                registry.async_remove(stale.entity_id)
+        async_add_entities(sensors)
 
     @callback
     def async_add_listener(self, update: Callable[[], None]) -> CALLBACK_TYPE:
