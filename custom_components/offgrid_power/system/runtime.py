@@ -1,8 +1,9 @@
 """The system runtime: listens to the chosen entities and keeps the system's values.
 
-Every state change of a chosen entity updates one `Reading`; the runtime then
-builds a `SystemSample`, feeds the energy counters and the day's insights, and
-tells its entities, which write a state only when their value changed. A
+State changes of the chosen entities are collected; a refresh (right away, or
+at most once a second under a burst) reads them into `Reading`s, builds a
+`SystemSample`, feeds the energy counters and the day's insights, and tells
+its entities, which write a state only when their value changed. A
 timer keeps the counters integrating while the sources hold a steady value
 (Home Assistant fires no event for an unchanged state) and starts the new day
 at local midnight.
@@ -10,6 +11,7 @@ at local midnight.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -19,6 +21,7 @@ from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, Home
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import (
+    async_call_later,
     async_track_state_change_event,
     async_track_time_change,
     async_track_time_interval,
@@ -61,6 +64,9 @@ ENERGY_MAX_STEP_SECONDS: Final = 90.0
 SOURCE_MAX_POWER_KW: Final = 50.0
 STORE_VERSION: Final = 1
 SAVE_DELAY_SECONDS: Final = 10.0
+# Bursts of state changes (every source of a polled device at once, a flood of
+# Bluetooth advertisements) become one refresh and one round of state writes.
+MIN_REFRESH_INTERVAL: Final = timedelta(seconds=1)
 
 
 def store_for(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
@@ -98,6 +104,14 @@ class SystemRuntime(OffGridRuntime):
         self._store = store_for(hass, entry.entry_id)
         self._listeners: list[Callable[[], None]] = []
         self._unsubscribe: list[CALLBACK_TYPE] = []
+        # State changes are collected and handled together, at most once per
+        # MIN_REFRESH_INTERVAL (at once when the last refresh is older).
+        self._changed: set[str] = set()
+        self._appeared_or_removed: set[str] = set()
+        self._refresh_scheduled = False
+        self._last_refresh = dt_util.utcnow() - MIN_REFRESH_INTERVAL
+        self._scheduled_handle: asyncio.Handle | None = None
+        self._scheduled_timer: CALLBACK_TYPE | None = None
 
     def _quantity_of_each_entity(self) -> dict[str, Quantity]:
         choice = self.choice
@@ -136,6 +150,10 @@ class SystemRuntime(OffGridRuntime):
         """Stop listening and store the day so far."""
         while self._unsubscribe:
             self._unsubscribe.pop()()
+        if self._scheduled_handle is not None:
+            self._scheduled_handle.cancel()
+        if self._scheduled_timer is not None:
+            self._scheduled_timer()
         await self._store.async_save(self._to_store())
 
     def async_add_platform_entities(
@@ -160,12 +178,24 @@ class SystemRuntime(OffGridRuntime):
 
     @callback
     def _on_state_change(self, event: Event[EventStateChangedData]) -> None:
+        # Kept to a set insertion: this runs for every state change of every
+        # source, and a busy installation sends many a second.
         entity_id = event.data["entity_id"]
-        self._read(entity_id)
-        if entity_id in self.choice.battery_entities and (
-            event.data["old_state"] is None or event.data["new_state"] is None
-        ):
-            self._check_battery_entities()
+        self._changed.add(entity_id)
+        if event.data["old_state"] is None or event.data["new_state"] is None:
+            self._appeared_or_removed.add(entity_id)
+        if self._refresh_scheduled:
+            return
+        self._refresh_scheduled = True
+        wait = (self._last_refresh + MIN_REFRESH_INTERVAL - dt_util.utcnow()).total_seconds()
+        if wait <= 0:
+            self._scheduled_handle = self.hass.loop.call_soon(self._scheduled_refresh)
+        else:
+            self._scheduled_timer = async_call_later(self.hass, wait, self._scheduled_refresh)
+
+    @callback
+    def _scheduled_refresh(self, _: datetime | None = None) -> None:
+        self._scheduled_handle = self._scheduled_timer = None
         self._refresh(dt_util.utcnow())
 
     @callback
@@ -223,6 +253,15 @@ class SystemRuntime(OffGridRuntime):
 
     @callback
     def _refresh(self, now: datetime) -> None:
+        """Read the sources that changed, then feed the counters and insights."""
+        self._refresh_scheduled = False
+        self._last_refresh = now
+        changed, self._changed = self._changed, set()
+        for entity_id in changed:
+            self._read(entity_id)
+        if self._appeared_or_removed & set(self.choice.battery_entities):
+            self._check_battery_entities()
+        self._appeared_or_removed.clear()
         at = now.timestamp()
         choice = self.choice
         battery = self._battery_power()

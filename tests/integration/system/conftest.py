@@ -191,3 +191,14 @@ def system_state(hass: HomeAssistant, entry: MockConfigEntry, key: str) -> str:
     state = hass.states.get(entity_id)
     assert state is not None, entity_id
     return state.state
+
+
+async def settle(hass: HomeAssistant) -> None:
+    """Let the system handle the state changes written so far.
+
+    It refreshes at most once a second, so once the state changes have reached
+    it the clock is moved past that.
+    """
+    await hass.async_block_till_done()
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
+    await hass.async_block_till_done()

@@ -10,7 +10,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from .conftest import SimulatedDay, local, set_sources, system_state
+from .conftest import SimulatedDay, local, set_sources, settle, system_state
 
 DAY = date(2026, 6, 10)
 
@@ -153,7 +153,7 @@ async def test_bad_input_never_makes_a_wrong_insight(
 
     for broken in ("unknown", "nan", "-5", "banana", None):
         set_sources(hass, mppt2=broken, voltage=broken, soc="140")
-        await hass.async_block_till_done()
+        await settle(hass)
         assert system_state(hass, system_entry, "solar_power") == STATE_UNAVAILABLE
         assert system_state(hass, system_entry, "balance") == STATE_UNAVAILABLE
         assert system_state(hass, system_entry, "solar_peak_power") == peak
@@ -168,5 +168,5 @@ async def test_bad_input_never_makes_a_wrong_insight(
 
     # MPPT 1's kWh sensor jumps by 500 kWh (a replaced charger): not yield.
     set_sources(hass, mppt1_energy=day.mppt1_kwh + 500)
-    await hass.async_block_till_done()
+    await settle(hass)
     assert float(system_state(hass, system_entry, "sensor_mppt_1_power_yield_today")) < 10

@@ -12,7 +12,7 @@ from custom_components.offgrid_power.const import DOMAIN
 from custom_components.offgrid_power.diagnostics import async_get_config_entry_diagnostics
 from custom_components.offgrid_power.system.repairs import issue_id
 
-from .conftest import BATTERY_POWER, SOC, night, set_sources, system_state
+from .conftest import BATTERY_POWER, SOC, night, set_sources, settle, system_state
 
 
 async def test_a_deleted_battery_sensor_is_a_repair_issue(
@@ -32,7 +32,7 @@ async def test_a_deleted_battery_sensor_is_a_repair_issue(
 
     registry.async_remove(BATTERY_POWER)
     hass.states.async_remove(BATTERY_POWER)
-    await hass.async_block_till_done()
+    await settle(hass)
     issue = issues.async_get_issue(DOMAIN, issue_id(system_entry.entry_id))
     assert issue is not None
     assert issue.translation_key == "system_battery_missing"
@@ -45,14 +45,14 @@ async def test_a_deleted_battery_sensor_is_a_repair_issue(
 
     # A sensor without a registry entry that disappears counts as well.
     hass.states.async_remove(SOC)
-    await hass.async_block_till_done()
+    await settle(hass)
     issue = issues.async_get_issue(DOMAIN, issue_id(system_entry.entry_id))
     assert issue is not None
     assert issue.translation_placeholders["entities"] == f"{SOC}, {BATTERY_POWER}"
 
     # Both come back: the issue is gone.
     set_sources(hass, soc=60, battery=-330)
-    await hass.async_block_till_done()
+    await settle(hass)
     assert issues.async_get_issue(DOMAIN, issue_id(system_entry.entry_id)) is None
     assert float(system_state(hass, system_entry, "battery_power")) == -330
 
