@@ -55,6 +55,7 @@ from .readings import (
     read_number,
 )
 from .repairs import issue_id, missing_entities, update_battery_issue
+from .solar_total import SolarTotal
 
 # Steady sources send no events: integrate the held values this often, and
 # never bridge more than MAX_STEP without a sample (Home Assistant was down).
@@ -95,6 +96,7 @@ class SystemRuntime(OffGridRuntime):
                 if source.energy
                 else EnergyCounter(ENERGY_MAX_STEP_SECONDS)
             )
+        self.solar_total: SolarTotal = SolarTotal()
         self.insights: DayInsights = DayInsights(
             dt_util.get_default_time_zone(), self.choice.thresholds
         )
@@ -273,6 +275,8 @@ class SystemRuntime(OffGridRuntime):
         for source in choice.solar:
             if not source.energy:
                 self.counters[source.key].add(solar[source.key], at)
+        source_energy = {s.key: self.counters[s.key].total_kwh for s in choice.solar}
+        self.solar_total.update(source_energy)
         self.sample = SystemSample(
             at=now,
             battery_voltage=self.value(choice.battery_voltage),
@@ -281,23 +285,19 @@ class SystemRuntime(OffGridRuntime):
             solar_power=solar,
             load_power=load,
             charger_full=self.charger_full,
-            source_energy={s.key: self.counters[s.key].total_kwh for s in choice.solar},
+            source_energy=source_energy,
             load_energy=self.counters[LOAD].total_kwh,
         )
         self.insights.observe(self.sample)
         for update in list(self._listeners):
             update()
 
-    @property
-    def solar_energy(self) -> float:
-        """Every source's lifetime kWh."""
-        return sum(self.counters[source.key].total_kwh for source in self.choice.solar)
-
     # -- persistence -----------------------------------------------------
 
     def _to_store(self) -> dict[str, Any]:
         return {
             "counters": {name: counter.as_dict() for name, counter in self.counters.items()},
+            "solar_total": self.solar_total.as_dict(),
             "insights": self.insights.as_dict(),
         }
 
@@ -307,6 +307,8 @@ class SystemRuntime(OffGridRuntime):
             for name, counter in self.counters.items():
                 if isinstance(data := counters.get(name), dict):
                     counter.restore(data)
+        if isinstance(solar_total := stored.get("solar_total"), dict):
+            self.solar_total.restore(solar_total)
         if isinstance(insights := stored.get("insights"), dict):
             self.insights.restore(insights)
 
