@@ -40,7 +40,7 @@ from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRu
 
 from .choice import SystemChoice, parse_choice
 from .const import BATTERY_IN, BATTERY_OUT, LOAD
-from .entities import system_sensors
+from .entities import SystemSensor, system_sensors
 from .insights import DayInsights, SystemSample
 from .readings import (
     ENERGY,
@@ -161,14 +161,18 @@ class SystemRuntime(OffGridRuntime):
     def async_add_platform_entities(
         self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
     ) -> None:
-        """Add the system device's sensors, and drop those of sources no longer chosen."""
+        """Add the system device's sensors."""
+        async_add_entities(self._sensors())
+
+    def _sensors(self) -> list[SystemSensor]:
+        """The sensors of the current choice; those of sources no longer chosen leave the registry."""
         sensors = system_sensors(self)
         current = {sensor.unique_id for sensor in sensors}
         registry = er.async_get(self.hass)
         for stale in er.async_entries_for_config_entry(registry, self.entry.entry_id):
-            if stale.domain == platform and stale.unique_id not in current:
+            if stale.domain == Platform.SENSOR and stale.unique_id not in current:
                 registry.async_remove(stale.entity_id)
-        async_add_entities(sensors)
+        return sensors
 
     @callback
     def async_add_listener(self, update: Callable[[], None]) -> CALLBACK_TYPE:
