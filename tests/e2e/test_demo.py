@@ -90,7 +90,7 @@ async def test_demo_serves_the_integration_and_stops_on_ctrl_c(tmp_path: Path) -
             await api.login()
             flow = await api.start_flow()
             assert flow["type"] == "menu"
-            assert flow["menu_options"] == ["powmr", "victron", "masterbus"]
+            assert flow["menu_options"] == ["powmr", "victron", "masterbus", "system"]
 
             # Every family's devices report numbers, and the numbers move.
             first = await _live_values(api)

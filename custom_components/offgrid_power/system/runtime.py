@@ -1,0 +1,337 @@
+"""The system runtime: listens to the chosen entities and keeps the system's values.
+
+State changes of the chosen entities are collected; a refresh (right away, or
+at most once a second under a burst) reads them into `Reading`s, builds a
+`SystemSample`, feeds the energy counters and the day's insights, and tells
+its entities, which write a state only when their value changed. A
+timer keeps the counters integrating while the sources hold a steady value
+(Home Assistant fires no event for an unchanged state) and starts the new day
+at local midnight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from homeassistant.const import Platform
+from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.event import (
+    async_call_later,
+    async_track_state_change_event,
+    async_track_time_change,
+    async_track_time_interval,
+)
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from custom_components.offgrid_power.const import DOMAIN
+from custom_components.offgrid_power.energy import (
+    Counter,
+    EnergyCounter,
+    IntegrationMethod,
+    NativeCounterAccumulator,
+)
+from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRuntime
+
+from .choice import SystemChoice, parse_choice
+from .const import BATTERY_IN, BATTERY_OUT, LOAD
+from .entities import SystemSensor, system_sensors
+from .insights import DayInsights, SystemSample
+from .readings import (
+    ENERGY,
+    POWER,
+    SIGNED_CURRENT,
+    SIGNED_POWER,
+    STATE_OF_CHARGE,
+    VOLTAGE,
+    Quantity,
+    Reading,
+    read_charger_full,
+    read_number,
+)
+from .repairs import issue_id, missing_entities, update_battery_issue
+from .solar_total import SolarTotal
+
+# Steady sources send no events: integrate the held values this often, and
+# never bridge more than MAX_STEP without a sample (Home Assistant was down).
+TICK: Final = timedelta(seconds=30)
+ENERGY_MAX_STEP_SECONDS: Final = 90.0
+# A source's own kWh counter cannot plausibly grow faster than this.
+SOURCE_MAX_POWER_KW: Final = 50.0
+STORE_VERSION: Final = 1
+SAVE_DELAY_SECONDS: Final = 10.0
+# Bursts of state changes (every source of a polled device at once, a flood of
+# Bluetooth advertisements) become one refresh and one round of state writes.
+MIN_REFRESH_INTERVAL: Final = timedelta(seconds=1)
+
+
+def store_for(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    """Where a system entry keeps its counters and today's insights."""
+    return Store(hass, STORE_VERSION, f"{DOMAIN}.system.{entry_id}")
+
+
+class SystemRuntime(OffGridRuntime):
+    """One off-grid system: its readings, energy counters and insights."""
+
+    platforms = (Platform.SENSOR,)
+
+    def __init__(self, hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
+        super().__init__(hass, entry)
+        self.choice: SystemChoice = parse_choice(entry.options)
+        self.readings: dict[str, Reading] = {}
+        self.charger_full: bool | None = None
+        self.counters: dict[str, Counter] = {
+            BATTERY_IN: EnergyCounter(ENERGY_MAX_STEP_SECONDS),
+            BATTERY_OUT: EnergyCounter(ENERGY_MAX_STEP_SECONDS),
+            LOAD: EnergyCounter(ENERGY_MAX_STEP_SECONDS, IntegrationMethod.LEFT),
+        }
+        for source in self.choice.solar:
+            self.counters[source.key] = (
+                NativeCounterAccumulator(SOURCE_MAX_POWER_KW)
+                if source.energy
+                else EnergyCounter(ENERGY_MAX_STEP_SECONDS)
+            )
+        self.solar_total: SolarTotal = SolarTotal()
+        self.insights: DayInsights = DayInsights(
+            dt_util.get_default_time_zone(), self.choice.thresholds
+        )
+        self.sample: SystemSample = SystemSample(at=dt_util.utcnow())
+        self._quantities = self._quantity_of_each_entity()
+        self._energy_sources = {s.energy: s.key for s in self.choice.solar if s.energy}
+        self._store = store_for(hass, entry.entry_id)
+        self._listeners: list[Callable[[], None]] = []
+        self._unsubscribe: list[CALLBACK_TYPE] = []
+        # State changes are collected and handled together, at most once per
+        # MIN_REFRESH_INTERVAL (at once when the last refresh is older).
+        self._changed: set[str] = set()
+        self._appeared_or_removed: set[str] = set()
+        self._refresh_scheduled = False
+        self._last_refresh = dt_util.utcnow() - MIN_REFRESH_INTERVAL
+        self._scheduled_handle: asyncio.Handle | None = None
+        self._scheduled_timer: CALLBACK_TYPE | None = None
+
+    def _quantity_of_each_entity(self) -> dict[str, Quantity]:
+        choice = self.choice
+        quantities: dict[str | None, Quantity] = {
+            choice.battery_soc: STATE_OF_CHARGE,
+            choice.battery_voltage: VOLTAGE,
+            choice.battery_power: SIGNED_POWER,
+            choice.battery_current: SIGNED_CURRENT,
+            choice.ac_load_power: POWER,
+            choice.dc_load_power: POWER,
+        }
+        for source in choice.solar:
+            quantities[source.power] = POWER
+            quantities[source.energy] = ENERGY
+        return {entity_id: q for entity_id, q in quantities.items() if entity_id}
+
+    # -- lifecycle -------------------------------------------------------
+
+    async def async_start(self) -> None:
+        """Restore the stored day, read every source once and start listening."""
+        if (stored := await self._store.async_load()) is not None:
+            self._restore(stored)
+        hass = self.hass
+        for entity_id in self.choice.entity_ids:
+            self._read(entity_id)
+        self._check_battery_entities()
+        self._unsubscribe += [
+            async_track_state_change_event(hass, self.choice.entity_ids, self._on_state_change),
+            async_track_time_interval(hass, self._on_tick, TICK),
+            async_track_time_change(hass, self._on_tick, hour=0, minute=0, second=0),
+            hass.bus.async_listen(er.EVENT_ENTITY_REGISTRY_UPDATED, self._on_registry_update),
+        ]
+        self._refresh(dt_util.utcnow())
+
+    async def async_shutdown(self) -> None:
+        """Stop listening and store the day so far."""
+        while self._unsubscribe:
+            self._unsubscribe.pop()()
+        if self._scheduled_handle is not None:
+            self._scheduled_handle.cancel()
+        if self._scheduled_timer is not None:
+            self._scheduled_timer()
+        await self._store.async_save(self._to_store())
+
+    def async_add_platform_entities(
+        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """Add the system device's sensors."""
+        async_add_entities(self._sensors())
+
+    def _sensors(self) -> list[SystemSensor]:
+        """The sensors of the current choice; those of sources no longer chosen leave the registry."""
+        sensors = system_sensors(self)
+        current = {sensor.unique_id for sensor in sensors}
+        registry = er.async_get(self.hass)
+        for stale in er.async_entries_for_config_entry(registry, self.entry.entry_id):
+            if stale.domain == Platform.SENSOR and stale.unique_id not in current:
+                registry.async_remove(stale.entity_id)
+        return sensors
+
+    @callback
+    def async_add_listener(self, update: Callable[[], None]) -> CALLBACK_TYPE:
+        """Call ``update`` after every refresh; returns the remover."""
+        self._listeners.append(update)
+        return lambda: self._listeners.remove(update)
+
+    # -- events ----------------------------------------------------------
+
+    @callback
+    def _on_state_change(self, event: Event[EventStateChangedData]) -> None:
+        # Kept to a set insertion: this runs for every state change of every
+        # source, and a busy installation sends many a second.
+        entity_id = event.data["entity_id"]
+        self._changed.add(entity_id)
+        if event.data["old_state"] is None or event.data["new_state"] is None:
+            self._appeared_or_removed.add(entity_id)
+        if self._refresh_scheduled:
+            return
+        self._refresh_scheduled = True
+        wait = (self._last_refresh + MIN_REFRESH_INTERVAL - dt_util.utcnow()).total_seconds()
+        if wait <= 0:
+            self._scheduled_handle = self.hass.loop.call_soon(self._scheduled_refresh)
+        else:
+            self._scheduled_timer = async_call_later(self.hass, wait, self._scheduled_refresh)
+
+    @callback
+    def _scheduled_refresh(self, _: datetime | None = None) -> None:
+        self._scheduled_handle = self._scheduled_timer = None
+        self._refresh(dt_util.utcnow())
+
+    @callback
+    def _on_tick(self, now: datetime) -> None:
+        self._refresh(dt_util.utcnow())
+        # Saved from the tick, not from every event: a delayed save restarts its
+        # delay when asked again, so a busy source would postpone it for ever.
+        # Home Assistant also writes the pending save when it stops.
+        self._store.async_delay_save(self._to_store, SAVE_DELAY_SECONDS)
+
+    @callback
+    def _on_registry_update(self, event: Event[er.EventEntityRegistryUpdatedData]) -> None:
+        watched = self.choice.battery_entities
+        if event.data["entity_id"] in watched or event.data.get("old_entity_id") in watched:
+            self._check_battery_entities()
+
+    @callback
+    def _check_battery_entities(self) -> None:
+        missing = missing_entities(self.hass, self.choice.battery_entities)
+        update_battery_issue(self.hass, self.entry.entry_id, self.entry.title, missing)
+
+    # -- values ----------------------------------------------------------
+
+    def _read(self, entity_id: str) -> None:
+        state = self.hass.states.get(entity_id)
+        if entity_id == self.choice.charge_state:
+            self.charger_full, reason = read_charger_full(state)
+            self.readings[entity_id] = Reading(None, reason)
+        if (quantity := self._quantities.get(entity_id)) is not None:
+            reading = self.readings[entity_id] = read_number(state, quantity)
+            if (source := self._energy_sources.get(entity_id)) is not None:
+                # A kWh sensor is fed when it changes, not on every tick: its
+                # plausibility bound is the growth since its previous change.
+                self.counters[source].add(reading.value, dt_util.utcnow().timestamp())
+
+    def value(self, entity_id: str | None) -> float | None:
+        """A source's current value, None if not chosen or not valid."""
+        if entity_id is None or (reading := self.readings.get(entity_id)) is None:
+            return None
+        return reading.value
+
+    def _battery_power(self) -> float | None:
+        choice = self.choice
+        if choice.battery_power:
+            return self.value(choice.battery_power)
+        voltage, current = self.value(choice.battery_voltage), self.value(choice.battery_current)
+        return None if voltage is None or current is None else voltage * current
+
+    def _load_power(self) -> float | None:
+        ac = self.value(self.choice.ac_load_power)
+        if ac is None or not self.choice.dc_load_power:
+            return ac
+        dc = self.value(self.choice.dc_load_power)
+        return None if dc is None else ac + dc
+
+    @callback
+    def _refresh(self, now: datetime) -> None:
+        """Read the sources that changed, then feed the counters and insights."""
+        self._refresh_scheduled = False
+        self._last_refresh = now
+        changed, self._changed = self._changed, set()
+        for entity_id in changed:
+            self._read(entity_id)
+        if self._appeared_or_removed & set(self.choice.battery_entities):
+            self._check_battery_entities()
+        self._appeared_or_removed.clear()
+        at = now.timestamp()
+        choice = self.choice
+        battery = self._battery_power()
+        load = self._load_power()
+        solar = {source.key: self.value(source.power) for source in choice.solar}
+        self.counters[BATTERY_IN].add(None if battery is None else max(battery, 0.0), at)
+        self.counters[BATTERY_OUT].add(None if battery is None else max(-battery, 0.0), at)
+        self.counters[LOAD].add(load, at)
+        for source in choice.solar:
+            if not source.energy:
+                self.counters[source.key].add(solar[source.key], at)
+        source_energy = {s.key: self.counters[s.key].total_kwh for s in choice.solar}
+        self.solar_total.update(source_energy)
+        self.sample = SystemSample(
+            at=now,
+            battery_voltage=self.value(choice.battery_voltage),
+            battery_soc=self.value(choice.battery_soc),
+            battery_power=battery,
+            solar_power=solar,
+            load_power=load,
+            charger_full=self.charger_full,
+            source_energy=source_energy,
+            load_energy=self.counters[LOAD].total_kwh,
+        )
+        self.insights.observe(self.sample)
+        for update in list(self._listeners):
+            update()
+
+    # -- persistence -----------------------------------------------------
+
+    def _to_store(self) -> dict[str, Any]:
+        return {
+            "counters": {name: counter.as_dict() for name, counter in self.counters.items()},
+            "solar_total": self.solar_total.as_dict(),
+            "insights": self.insights.as_dict(),
+        }
+
+    def _restore(self, stored: dict[str, Any]) -> None:
+        counters = stored.get("counters")
+        if isinstance(counters, dict):
+            for name, counter in self.counters.items():
+                if isinstance(data := counters.get(name), dict):
+                    counter.restore(data)
+        if isinstance(solar_total := stored.get("solar_total"), dict):
+            self.solar_total.restore(solar_total)
+        if isinstance(insights := stored.get("insights"), dict):
+            self.insights.restore(insights)
+
+    # -- diagnostics -----------------------------------------------------
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Each source's last reading (with why it was rejected) and the day so far."""
+        return {
+            "readings": {
+                entity_id: {
+                    "value": reading.value,
+                    "rejected": reading.reason.value if reading.reason else None,
+                }
+                for entity_id, reading in self.readings.items()
+            },
+            "charger_full": self.charger_full,
+            "counters": {name: counter.as_dict() for name, counter in self.counters.items()},
+            "insights": self.insights.as_dict(),
+            "repair_issue": issue_id(self.entry.entry_id)
+            if missing_entities(self.hass, self.choice.battery_entities)
+            else None,
+        }
