@@ -14,7 +14,7 @@ from custom_components.offgrid_power.builders import build_entities
 from custom_components.offgrid_power.const import DOMAIN
 from custom_components.offgrid_power.entity import OffGridEntityDescription
 from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRuntime
-from custom_components.offgrid_power.protocol.powmr import PowmrFamily
+from custom_components.offgrid_power.protocol.powmr import PowmrError, PowmrFamily
 
 from .const import CONF_ENABLE_WRITES, CONF_SCAN_INTERVAL, CONF_TRANSPORT, DEFAULT_SCAN_INTERVAL
 from .coordinator import PowmrCoordinator
@@ -38,7 +38,11 @@ class PowmrRuntime(OffGridRuntime):
     """Everything a loaded PowMr entry owns."""
 
     def __init__(
-        self, hass: HomeAssistant, entry: OffGridConfigEntry, coordinator: PowmrCoordinator
+        self,
+        hass: HomeAssistant,
+        entry: OffGridConfigEntry,
+        coordinator: PowmrCoordinator,
+        serial_number: str | None = None,
     ) -> None:
         super().__init__(hass, entry)
         self.coordinator = coordinator
@@ -64,6 +68,7 @@ class PowmrRuntime(OffGridRuntime):
             model_id=None if rated is None else f"{rated:.0f} W",
             name=entry.title,
             sw_version=None if version is None else str(version),
+            serial_number=serial_number,
         )
 
     def _descriptions(self) -> dict[Platform, list[OffGridEntityDescription[PowmrData]]]:
@@ -138,6 +143,16 @@ async def async_create_runtime(hass: HomeAssistant, entry: OffGridConfigEntry) -
     except BaseException:
         await source.close()
         raise
-    runtime = PowmrRuntime(hass, entry, coordinator)
+    runtime = PowmrRuntime(hass, entry, coordinator, await _serial_number(coordinator))
     entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
     return runtime
+
+
+async def _serial_number(coordinator: PowmrCoordinator) -> str | None:
+    """The unit's serial number for the device page; a unit that does not give it has none."""
+    if (client := coordinator.client) is None:
+        return None
+    try:
+        return await client.read_serial_number()
+    except PowmrError:
+        return None

@@ -81,6 +81,8 @@ async def test_smg_ii_entities(hass: HomeAssistant, smg: PowmrSimulator) -> None
     assert device is not None
     assert device.model == "SMG-II"
     assert device.model_id == "5500 W"
+    # Registers 186-197, read once at setup.
+    assert device.serial_number == "SIM5500SMG01"
 
     assert float(_state(hass, "sensor", "grid_voltage")) == 230.0
     assert float(_state(hass, "sensor", "grid_frequency")) == 50.0

@@ -11,6 +11,7 @@ from custom_components.offgrid_power.protocol.powmr import (
     PowmrSettingError,
     TransportKind,
 )
+from custom_components.offgrid_power.protocol.powmr.identity import decode_serial_number
 from custom_components.offgrid_power.protocol.powmr.link import build_link
 from simulators.powmr.smg_ii import SERIAL_NUMBER
 
@@ -37,6 +38,7 @@ async def test_detect_read_and_write_over_every_transport(
         assert snapshot["bulk_charge_voltage"] == 56.4
         # No rating register on SMG-II: the 48 V bank is recognised by its voltage.
         assert client.battery_nominal_voltage == 48.0
+        assert await client.read_serial_number() == SERIAL_NUMBER
 
         assert await client.write_setting("bulk_charge_voltage", 56.8) == 56.8
         assert await client.write_setting("output_source_priority", "solar_first") == "solar_first"
@@ -77,3 +79,26 @@ async def test_simulated_unit_keeps_the_vendor_rules(make_simulator: SimulatorFa
         assert text.rstrip(b"\0").decode() == SERIAL_NUMBER
     finally:
         link.close()
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ([0x4142, 0x3132, *[0] * 10], "AB12"),
+        ([0x2041, *[0x2020] * 11], "A"),
+        ([0] * 12, None),  # blank
+        ([0x41FF, *[0] * 11], None),  # not ASCII
+        ([0x4142] * 11, None),  # not the whole item
+    ],
+)
+def test_serial_number_words(words: list[int], expected: str | None) -> None:
+    assert decode_serial_number(words) == expected
+
+
+async def test_family_a_has_no_serial_number(make_simulator: SimulatorFactory) -> None:
+    simulator = await make_simulator(modbus_tcp_port=0)
+    async with PowmrClient(transport_to(simulator, TransportKind.MODBUS_TCP)) as client:
+        await client.read_snapshot()
+        requests = simulator.unit.requests
+        assert await client.read_serial_number() is None
+        assert simulator.unit.requests == requests

@@ -32,6 +32,7 @@ from .errors import (
     PowmrTimeoutError,
     PowmrWriteNotConfirmedError,
 )
+from .identity import SERIAL_NUMBER_START, SERIAL_NUMBER_WORDS, decode_serial_number
 from .link import ModbusLink, build_link
 from .read_plan import DEFAULT_REPROBE_INTERVAL_S, PLANS, Block, PlanSelector, PlanState, ReadPlan
 from .registers import PowmrFamily, RegisterMap, Setting, register_map
@@ -144,6 +145,14 @@ class PowmrClient:
             if self._family is None:
                 await self._detect()
             return await self._read(Block(start, count))
+
+    async def read_serial_number(self) -> str | None:
+        """The unit's serial number, for the families that have one (SMG-II); None otherwise."""
+        if self.family is not PowmrFamily.SMG_II:
+            return None
+        return decode_serial_number(
+            await self.read_registers(SERIAL_NUMBER_START, SERIAL_NUMBER_WORDS)
+        )
 
     async def write_setting(self, key: str, value: object) -> Value:
         """Validate, write, read back and return the value the unit confirms."""
