@@ -58,6 +58,8 @@ DEFAULT_SETTINGS = {
     341: 20,
     342: 80,
     343: 10,
+    406: 0,
+    420: 1,
 }
 # Readable spans; addresses inside without a meaning read as 0.
 _READABLE = (
@@ -65,6 +67,8 @@ _READABLE = (
     range(186, 198),
     range(201, 235),
     range(300, 344),
+    range(406, 407),
+    range(420, 421),
     range(643, 644),
 )
 # Multi-word items a read may not cut through (fault, warning, serial number).

@@ -39,6 +39,7 @@ from custom_components.offgrid_power.protocol.powmr import (
     OUTPUT_MODE_SMG,
     OUTPUT_PRIORITY_A,
     OUTPUT_PRIORITY_SMG,
+    TURN_ON_MODE_SMG,
     WORKING_MODE_SMG,
     RegisterMap,
     Setting,
@@ -81,6 +82,7 @@ ENUM_OPTIONS: dict[str, list[str]] = {
     "battery_type": _labels(BATTERY_TYPE_A, BATTERY_TYPE_SMG),
     "output_mode": _labels(OUTPUT_MODE_SMG),
     "buzzer_mode": _labels(BUZZER_MODE_SMG),
+    "turn_on_mode": _labels(TURN_ON_MODE_SMG),
 }
 
 
@@ -356,6 +358,7 @@ SENSORS: tuple[PowmrSensorEntityDescription, ...] = (
     _enum("output_frequency_setting", mirrors_setting=True),
     _enum("battery_type", mirrors_setting=True),
     _enum("output_mode", mirrors_setting=True),
+    _enum("turn_on_mode", mirrors_setting=True),
     _setting_value("max_charge_current", "A", 0),
     _setting_value("max_utility_charge_current", "A", 0),
     _setting_value("output_voltage_setting", "V", 0),

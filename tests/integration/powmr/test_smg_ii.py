@@ -95,6 +95,8 @@ async def test_smg_ii_entities(hass: HomeAssistant, smg: PowmrSimulator) -> None
     assert _state(hass, "sensor", "output_source_priority") == "sbu"
     assert _state(hass, "sensor", "charger_source_priority") == "solar_and_utility"
     assert float(_state(hass, "sensor", "bulk_charge_voltage")) == 56.4
+    # Register 406 (vendor PDF): the unit obeys its panel and a remote command alike.
+    assert _state(hass, "sensor", "turn_on_mode") == "local_or_remote"
     assert float(_state(hass, "sensor", "fault_bits")) == 0
     # Measured grid power: the grid energy counter integrates it, nothing is estimated.
     assert float(_state(hass, "sensor", "grid_power")) >= 0
@@ -144,6 +146,18 @@ async def test_smg_ii_writes_use_fc16_and_48v_bounds(
     await hass.services.async_call("switch", "turn_off", {"entity_id": backlight}, blocking=True)
     assert model.settings[305] == 0
     assert hass.states.get(backlight).state == "off"
+
+    turn_on = entity_id(hass, "select", "turn_on_mode")
+    await hass.services.async_call(
+        "select", "select_option", {"entity_id": turn_on, "option": "local_only"}, blocking=True
+    )
+    assert model.settings[406] == 1
+    # Register 420: 1 = remotely turned on.
+    remote = entity_id(hass, "switch", "remote_switch")
+    assert hass.states.get(remote).state == "on"
+    await hass.services.async_call("switch", "turn_off", {"entity_id": remote}, blocking=True)
+    assert model.settings[420] == 0
+    assert hass.states.get(remote).state == "off"
 
     requests = smg.unit.requests
     with pytest.raises(ServiceValidationError):

@@ -61,11 +61,29 @@ DONGLE_PLAN = ReadPlan("dongle", (Block(4501, 45), Block(4546, 16)))
 NARROW_PLAN = ReadPlan("narrow", (Block(4502, 13), Block(4546, 16)))
 CHUNKED_A_PLAN = ReadPlan("chunked", chunked(4501, 4561, 3), tolerant=True)
 
-SMG_FULL_PLAN = ReadPlan("full", (Block(100, 10), Block(201, 34), Block(300, 44), Block(643, 1)))
+SMG_FULL_PLAN = ReadPlan(
+    "full",
+    (
+        Block(100, 10),
+        Block(201, 34),
+        Block(300, 44),
+        Block(406, 1),
+        Block(420, 1),
+        Block(643, 1),
+    ),
+)
 # Single whole items, so no read starts or ends inside a multi-word value.
 SMG_CHUNKED_PLAN = ReadPlan(
     "chunked",
-    (Block(100, 2), Block(108, 2), *chunked(201, 234, 1), *chunked(300, 343, 1), Block(643, 1)),
+    (
+        Block(100, 2),
+        Block(108, 2),
+        *chunked(201, 234, 1),
+        *chunked(300, 343, 1),
+        Block(406, 1),
+        Block(420, 1),
+        Block(643, 1),
+    ),
     tolerant=True,
 )
 

@@ -311,6 +311,10 @@ OUTPUT_MODE_SMG = _enum(
 )
 AC_INPUT_RANGE_SMG = _enum((0, "wide"), (1, "narrow"))
 BUZZER_MODE_SMG = _enum((0, "mute"), (1, "mode_1"), (2, "mode_2"), (3, "faults_only"))
+# 406 turn-on mode and 420 remote switch: the vendor PDF (reference §3, "406 Turn-on mode
+# R/W 0 local or remote, 1 local only, 2 remote only"; "420 Remote switch R/W 0 remote
+# shutdown, 1 remote turn-on"). 426 (exit fault mode) is write-only, so not read here.
+TURN_ON_MODE_SMG = _enum((0, "local_or_remote"), (1, "local_only"), (2, "remote_only"))
 
 
 _SMG_SWITCHES = (
@@ -383,6 +387,8 @@ _SMG_REGISTERS = (
     Register(341, "soc_back_to_utility", 1, "%"),
     Register(342, "soc_back_to_battery", 1, "%"),
     Register(343, "soc_low_cutoff", 1, "%"),
+    Register(406, "turn_on_mode", options=TURN_ON_MODE_SMG),
+    Register(420, "remote_switch", boolean=True),
     Register(643, "rated_active_power", 1, "W"),
 )
 
@@ -428,6 +434,8 @@ _SMG_SETTINGS = (
     Setting(341, "soc_back_to_utility", 0, 100, unit="%", mirror_key="soc_back_to_utility"),
     Setting(342, "soc_back_to_battery", 0, 100, unit="%", mirror_key="soc_back_to_battery"),
     Setting(343, "soc_low_cutoff", 0, 100, unit="%", mirror_key="soc_low_cutoff"),
+    _choice(406, "turn_on_mode", TURN_ON_MODE_SMG, "turn_on_mode"),
+    _switch(420, "remote_switch"),
 )
 
 SMG_II = RegisterMap(PowmrFamily.SMG_II, _SMG_REGISTERS, (), _SMG_SETTINGS)
