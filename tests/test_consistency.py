@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ast
+from importlib.metadata import version
 import json
 from pathlib import Path
 import re
 from typing import Any
 
 from awesomeversion import AwesomeVersion, AwesomeVersionStrategy
-from homeassistant.const import Platform
+from homeassistant.const import Platform, __version__ as HA_VERSION
 from PIL import Image
 import pytest
 import yaml
@@ -110,7 +111,14 @@ def test_manifest_keys_are_domain_name_then_sorted() -> None:
     ):  # fmt: skip
         assert required in MANIFEST
     assert MANIFEST["config_flow"] is True
-    assert MANIFEST["integration_type"] == "hub"
+    # One device per PowMr or Victron entry; a MasterBus entry is a bus. Home
+    # Assistant takes one type per integration, and "device" reads right for
+    # two families out of three ("Add device"), where "hub" read wrong for both.
+    assert MANIFEST["integration_type"] == "device"
+    # Both polled families poll; Victron's pushes are the exception (README).
+    assert MANIFEST["iot_class"] == "local_polling"
+    # The libraries whose log levels the user may want to raise.
+    assert set(MANIFEST["loggers"]) >= {"can", "pymodbus"}
 
 
 def test_manifest_version_parses_like_home_assistant_does() -> None:
@@ -170,7 +178,15 @@ def test_hacs_json() -> None:
     assert all(isinstance(value, bool if key in flags else str) for key, value in hacs.items())
     AwesomeVersion(hacs["homeassistant"], ensure_strategy=AwesomeVersionStrategy.SEMVER)
     assert hacs["name"] == MANIFEST["name"]
-    assert hacs["homeassistant"] == "2025.4.0"
+    # The minimum is the release the floor leg of the suite runs, nothing older.
+    assert AwesomeVersion(HA_VERSION) >= AwesomeVersion(hacs["homeassistant"])
+    floor_pin = re.search(
+        r"pytest-homeassistant-custom-component==(\S+)",
+        (ROOT / "requirements" / "ha-2025.4.txt").read_text(),
+    )
+    assert floor_pin is not None
+    if version("pytest-homeassistant-custom-component") == floor_pin.group(1):
+        assert hacs["homeassistant"] == HA_VERSION
     assert hacs.get("content_in_root", False) is False
 
 

@@ -231,7 +231,9 @@ class MasterbusRuntime(OffGridRuntime):
     def async_remove_device(self, device_entry: DeviceEntry) -> bool:
         """A device may be removed once it is no longer on the bus.
 
-        If it is plugged in again later, it comes back with fresh entities.
+        The removal sticks while it stays silent: the coordinator leaves it
+        out of its data. When it is heard again it comes back with fresh
+        entities.
         """
         for domain, identifier in device_entry.identifiers:
             if domain != DOMAIN or not identifier.startswith("masterbus_"):
@@ -239,6 +241,7 @@ class MasterbusRuntime(OffGridRuntime):
             serial = identifier.removeprefix("masterbus_")
             if self.coordinator.data.online(serial):
                 return False
+            self.coordinator.forget(serial)
             for added in self._added.values():
                 added.discard(serial)
             return True
