@@ -43,6 +43,7 @@ from custom_components.offgrid_power.protocol.masterbus import (
 
 from . import const
 from .descriptions import needs_commit, poll_fields
+from .known_fields import state_key
 
 STORAGE_VERSION = 1
 
@@ -335,7 +336,9 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
         if isinstance(value, bool):
             return 1.0 if value else 0.0
         if isinstance(value, str):
-            if value not in options:
+            # A translated drop-down offers state keys, any other the device's labels.
+            index = next((i for i, o in enumerate(options) if value in (o, state_key(o))), None)
+            if index is None:
                 raise ServiceValidationError(
                     translation_domain=DOMAIN,
                     translation_key="invalid_setting",
@@ -345,7 +348,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                         "error": ", ".join(options),
                     },
                 )
-            return float(options.index(value))
+            return float(index)
         return float(value)
 
     def diagnostics(self) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from .conftest import (
 
 pytestmark = TICKING_CLOCK
 
-SOLAR_VOLTS = "sensor.scm_solar_solar_voltage"
+SOLAR_VOLTS = "sensor.scm_solar_pv_voltage"
 SHUNT_VOLTS = "sensor.msh_battery_battery_voltage"
 
 

@@ -34,10 +34,10 @@ from .conftest import (
 
 pytestmark = TICKING_CLOCK
 
-CHARGE = "sensor.msh_battery_battery_charge_energy_calculated"
-DISCHARGE = "sensor.msh_battery_battery_discharge_energy_calculated"
-SOLAR_TOTAL = "sensor.scm_solar_solar_energy_total"
-SOLAR_NATIVE = "sensor.scm_solar_total_energy"
+CHARGE = "sensor.msh_battery_energy_charged"
+DISCHARGE = "sensor.msh_battery_energy_discharged"
+SOLAR_TOTAL = "sensor.scm_solar_solar_energy"
+SOLAR_NATIVE = "sensor.scm_solar_device_lifetime_yield"
 WS_PER_KWH = 3_600_000
 
 
