@@ -102,6 +102,16 @@ async def test_solar_lifetime_follows_the_device_counter_and_ignores_bad_reading
     await setup_entry(hass, entry)
     assert kwh(hass, SOLAR_NATIVE) == 1234.5
     assert kwh(hass, SOLAR_TOTAL) == 0.0  # the first reading is the baseline
+    # One solar counter for the Energy dashboard: the device's own reading has no
+    # state class, so the dashboard offers only the counter that never goes back.
+    offered = [
+        state.entity_id
+        for state in hass.states.async_all("sensor")
+        if state.entity_id.startswith("sensor.scm_solar")
+        and state.attributes.get("device_class") == "energy"
+        and state.attributes.get("state_class") in ("total", "total_increasing")
+    ]
+    assert offered == [SOLAR_TOTAL]
     hold(solar, 9, 1234.75)
     await poll(hass, freezer, timedelta(minutes=5))
     assert kwh(hass, SOLAR_TOTAL) == pytest.approx(0.25)
