@@ -23,6 +23,7 @@ from homeassistant.helpers.storage import Store
 
 from custom_components.offgrid_power.binary_sensor import OffGridBinarySensor
 from custom_components.offgrid_power.const import DOMAIN
+from custom_components.offgrid_power.device_names import unique_device_name
 from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRuntime
 from custom_components.offgrid_power.number import OffGridNumber
 from custom_components.offgrid_power.protocol.masterbus import (
@@ -129,9 +130,11 @@ class MasterbusRuntime(OffGridRuntime):
         self.started_options = dict(entry.options)
         self.platforms = READ_PLATFORMS + (CONTROL_PLATFORMS if coordinator.writes else ())
         self.scan_interval = float(entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL))
+        hub_id = (DOMAIN, entry.entry_id)
         self.hub = DeviceInfo(
-            identifiers={(DOMAIN, entry.entry_id)},
-            name=entry.title,
+            identifiers={hub_id},
+            # The bus itself, not the devices on it (they are devices of their own).
+            name=unique_device_name(hass, "MasterBus network", hub_id),
             manufacturer="Mastervolt",
             model="MasterBus network",
             model_id=str(entry.data.get(CONF_INTERFACE)),
