@@ -281,3 +281,24 @@ def test_quality_scale_uses_known_rules_and_statuses() -> None:
         if status == "exempt":
             assert isinstance(value, dict), rule
             assert value.get("comment"), f"{rule} needs a reason"
+
+
+# A path as a quality-scale comment names it: from the repository root, ending in a
+# file name with an extension or in a slash (a folder).
+EVIDENCE_PATH = re.compile(
+    r"(?<![\w/])((?:[\w.-]+/)+(?:[\w.-]+\.(?:py|json|yaml|md|png)|))(?=[\s,;:).]|$)"
+)
+
+
+def test_every_done_rule_names_evidence_that_exists() -> None:
+    """A "done" claim points at the tests or files that show it, and they exist."""
+    rules: dict[str, Any] = yaml.safe_load((INTEGRATION / "quality_scale.yaml").read_text())[
+        "rules"
+    ]
+    for rule, value in rules.items():
+        if value == "done" or (isinstance(value, dict) and value.get("status") == "done"):
+            assert isinstance(value, dict), f"{rule}: name the evidence in a comment"
+            named = [m.rstrip(".") for m in EVIDENCE_PATH.findall(value.get("comment", ""))]
+            assert named, f"{rule}: no test or file named"
+            missing = [path for path in named if not (ROOT / path).exists()]
+            assert missing == [], f"{rule}: {missing}"
