@@ -302,3 +302,14 @@ def test_every_done_rule_names_evidence_that_exists() -> None:
             assert named, f"{rule}: no test or file named"
             missing = [path for path in named if not (ROOT / path).exists()]
             assert missing == [], f"{rule}: {missing}"
+
+
+def test_entity_names_fit_a_card() -> None:
+    """A tile or entities card shows about 24 characters of a name before cutting it."""
+    too_long = {
+        f"{platform}.{key}": entity["name"]
+        for platform, entities in TRANSLATIONS["entity"].items()
+        for key, entity in entities.items()
+        if len(entity.get("name", "")) > 24
+    }
+    assert too_long == {}
