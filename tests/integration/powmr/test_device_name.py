@@ -7,7 +7,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.offgrid_power.const import CONF_FAMILY, DOMAIN, Family
-from custom_components.offgrid_power.powmr.coordinator import unique_id_for
+from custom_components.offgrid_power.powmr.config_flow import unique_id_for
 from simulators.powmr import PowmrSimulator
 
 from .conftest import load, make_entry, modbus_tcp_data
