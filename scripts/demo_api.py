@@ -79,16 +79,34 @@ class DemoApi:
 
     async def entity_registry(self) -> list[dict[str, Any]]:
         """The entity registry, over the websocket API (REST has no equivalent)."""
+        entries: list[dict[str, Any]] = await self._websocket("config/entity_registry/list")
+        return entries
+
+    async def notifications(self) -> list[dict[str, Any]]:
+        """The persistent notifications shown in the sidebar."""
+        shown: list[dict[str, Any]] = await self._websocket("persistent_notification/get")
+        return shown
+
+    async def flows_in_progress(self) -> list[dict[str, Any]]:
+        """Config flows in progress, discovered ones included."""
+        async with self._session.get(
+            f"{self._url}/api/config/config_entries/flow", headers=self._headers
+        ) as response:
+            response.raise_for_status()
+            flows: list[dict[str, Any]] = await response.json()
+        return flows
+
+    async def _websocket(self, command: str) -> Any:
+        """One websocket command's result."""
         async with self._session.ws_connect(f"{self._url}/api/websocket") as socket:
             await socket.receive_json()  # auth_required
             token = self._headers["Authorization"].removeprefix("Bearer ")
             await socket.send_json({"type": "auth", "access_token": token})
             if (await socket.receive_json())["type"] != "auth_ok":
                 raise RuntimeError("websocket authentication failed")
-            await socket.send_json({"id": 1, "type": "config/entity_registry/list"})
+            await socket.send_json({"id": 1, "type": command})
             reply = await socket.receive_json()
-        entries: list[dict[str, Any]] = reply["result"]
-        return entries
+        return reply["result"]
 
     async def _settle(self, step: dict[str, Any]) -> dict[str, Any]:
         """Wait out progress steps by re-reading the flow, as the frontend does."""

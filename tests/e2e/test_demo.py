@@ -104,6 +104,14 @@ async def test_demo_serves_the_integration_and_stops_on_ctrl_c(tmp_path: Path) -
                     break
             assert changed == set(first), first
 
+            # The demo added every device it runs: nothing is left "discovered".
+            assert [
+                flow for flow in await api.flows_in_progress() if flow["handler"] == "offgrid_power"
+            ] == []
+            assert "config_entry_discovery" not in {
+                notification["notification_id"] for notification in await api.notifications()
+            }
+
         demo.send_signal(signal.SIGINT)
         await asyncio.wait_for(demo.wait(), 60)
         assert demo.returncode == 0

@@ -311,7 +311,7 @@ class MasterbusConfigFlowMixin(ConfigFlow):
                 self.hass.data.setdefault(PENDING_CACHE, {})[self.unique_id] = self._mb_cache
             names = ", ".join(identity.name for identity, _ in found.values())
             return self.async_create_entry(
-                title=f"MasterBus ({names})" if names else "MasterBus",
+                title=f"MasterBus network ({names})" if names else "MasterBus network",
                 data={CONF_FAMILY: Family.MASTERBUS.value, **self._mb_data},
                 options={
                     CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL,

@@ -48,6 +48,7 @@ from custom_components.offgrid_power.protocol.masterbus import (
 
 from . import const
 from .data import DeviceState, MasterbusData
+from .known_fields import state_key
 
 
 class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
@@ -92,6 +93,10 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
         self.reconnects = 0
         self.last_error: str | None = None
         self.device_listeners: list[Callable[[], None]] = []
+        # Serials the user removed while offline: left out until heard again.
+        self._forgotten: set[str] = set()
+        # Serials last seen offline, so leaving and returning are logged once each.
+        self._offline: set[str] = set()
 
     # --- link ----------------------------------------------------------------------
 
@@ -191,6 +196,34 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
         self.reconnects += 1
         LOGGER.info("MasterBus interface %s is back", self.transport.channel)
 
+    # --- devices ---------------------------------------------------------------------
+
+    def forget(self, serial: str) -> None:
+        """Leave out an offline device the user removed, until it is heard again."""
+        self._forgotten.add(serial)
+        if self.data is not None:
+            self.data.devices.pop(serial, None)
+
+    def _visible(self, device: Device) -> bool:
+        """Whether a device belongs in the data; a forgotten one returns when it answers."""
+        assert device.identity is not None
+        serial = device.identity.serial
+        if serial in self._forgotten and device.online:
+            self._forgotten.discard(serial)
+            LOGGER.info("%s is on the MasterBus again; adding it back", device.label)
+        return serial not in self._forgotten
+
+    def _log_availability(self, device: Device) -> None:
+        """Log once when a device stops answering and once when it answers again."""
+        assert device.identity is not None
+        serial = device.identity.serial
+        if not device.online and serial not in self._offline:
+            self._offline.add(serial)
+            LOGGER.info("%s stopped answering; its entities are unavailable", device.label)
+        elif device.online and serial in self._offline:
+            self._offline.discard(serial)
+            LOGGER.info("%s answers again", device.label)
+
     # --- polling ---------------------------------------------------------------------
 
     def fields_of(self, device: Device) -> list[int]:
@@ -205,7 +238,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
             await self._async_reconnect()
         devices: dict[str, DeviceState] = {}
         for address, device in self.session.devices.items():
-            if device.identity is None:
+            if device.identity is None or not self._visible(device):
                 continue
             fields = self.fields_of(device)
             values: dict[int, float | None] = {}
@@ -215,7 +248,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                 try:
                     values = await self.session.read_values(address, fields)
                 except RequestTimeout:
-                    LOGGER.debug("%s stopped answering", device.label)
+                    pass  # the session marked it offline; logged below
                 except TransportError as err:
                     self._lost = err
                     self.last_error = str(err)
@@ -225,6 +258,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                         translation_placeholders={"error": str(err)},
                     ) from err
             current = self.session.devices.get(address, device)
+            self._log_availability(current)
             devices[device.identity.serial] = DeviceState(current, values)
         return MasterbusData(connected=True, devices=devices)
 
@@ -266,7 +300,9 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
         if isinstance(value, bool):
             return 1.0 if value else 0.0
         if isinstance(value, str):
-            if value not in options:
+            # A translated drop-down offers state keys, any other the device's labels.
+            index = next((i for i, o in enumerate(options) if value in (o, state_key(o))), None)
+            if index is None:
                 raise ServiceValidationError(
                     translation_domain=DOMAIN,
                     translation_key="invalid_setting",
@@ -276,7 +312,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                         "error": ", ".join(options),
                     },
                 )
-            return float(options.index(value))
+            return float(index)
         return float(value)
 
     def diagnostics(self) -> dict[str, Any]:

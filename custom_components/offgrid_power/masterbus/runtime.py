@@ -21,6 +21,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from custom_components.offgrid_power.builders import build_entities
 from custom_components.offgrid_power.const import DOMAIN
+from custom_components.offgrid_power.device_names import unique_device_name
 from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRuntime
 from custom_components.offgrid_power.protocol.masterbus import (
     DeviceIdentity,
@@ -57,9 +58,11 @@ class MasterbusRuntime(OffGridRuntime):
         self.started_options = dict(entry.options)
         self.platforms = READ_PLATFORMS + (CONTROL_PLATFORMS if coordinator.writes else ())
         self.scan_interval = float(entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL))
+        hub_id = (DOMAIN, entry.entry_id)
         self.hub = DeviceInfo(
-            identifiers={(DOMAIN, entry.entry_id)},
-            name=entry.title,
+            identifiers={hub_id},
+            # The bus itself, not the devices on it (they are devices of their own).
+            name=unique_device_name(hass, "MasterBus network", hub_id),
             manufacturer="Mastervolt",
             model="MasterBus network",
             model_id=str(entry.data.get(CONF_INTERFACE)),
@@ -134,7 +137,9 @@ class MasterbusRuntime(OffGridRuntime):
     def async_remove_device(self, device_entry: DeviceEntry) -> bool:
         """A device may be removed once it is no longer on the bus.
 
-        If it is plugged in again later, it comes back with fresh entities.
+        The removal sticks while it stays silent: the coordinator leaves it
+        out of its data. When it is heard again it comes back with fresh
+        entities.
         """
         for domain, identifier in device_entry.identifiers:
             if domain != DOMAIN or not identifier.startswith("masterbus_"):
@@ -142,6 +147,7 @@ class MasterbusRuntime(OffGridRuntime):
             serial = identifier.removeprefix("masterbus_")
             if self.coordinator.data.online(serial):
                 return False
+            self.coordinator.forget(serial)
             for added in self._added.values():
                 added.discard(serial)
             return True

@@ -218,6 +218,10 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
         result["ratings"] = {
             key: value for key, value in snapshot.values.items() if key.startswith("rated_")
         }
+        result["last_poll"] = {
+            "succeeded_at": data.link.last_success.isoformat(),
+            "read_time_ms": data.link.read_time_ms,
+        }
         result["values"] = dict(snapshot.values)
         result["derived"] = {name: getattr(data.derived, name) for name in DerivedValues.__slots__}
         client = self.client

@@ -325,14 +325,9 @@ SENSORS: tuple[PowmrSensorEntityDescription, ...] = (
             ("rated_output_current", "A", 0),
         )
     ),
-    # Link health.
-    PowmrSensorEntityDescription(
-        key="last_poll",
-        translation_key="last_poll",
-        device_class=SensorDeviceClass.TIMESTAMP,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda data: data.link.last_success,
-    ),
+    # Link health. The time of the last poll is in the diagnostics download, not
+    # an entity: it would change, fill the logbook and write to the database at
+    # every poll. The read time changes at every poll too: off unless wanted.
     PowmrSensorEntityDescription(
         key="read_time",
         translation_key="read_time",
@@ -341,6 +336,7 @@ SENSORS: tuple[PowmrSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda data: data.link.read_time_ms,
     ),
     PowmrSensorEntityDescription(

@@ -89,7 +89,7 @@ async def test_full_flow_discovers_and_creates_the_entry(
     assert "fields" not in entry.data
     await hass.async_block_till_done(wait_background_tasks=True)
     assert entry.state is ConfigEntryState.LOADED
-    assert hass.states.get("sensor.msh_battery_mb_voltage") is not None
+    assert hass.states.get("sensor.msh_battery_masterbus_voltage") is not None
     await unload(hass, entry)
 
 
@@ -213,8 +213,8 @@ async def test_options_change_the_polled_fields(
     )
     assert entry.options["fields"] == {SHUNT_SERIAL: [12], SOLAR_SERIAL: [4], COMBI_SERIAL: []}
     await hass.async_block_till_done(wait_background_tasks=True)  # the entry reloads
-    assert hass.states.get("sensor.msh_battery_mb_voltage").state == "15.0"
-    assert hass.states.get("sensor.scm_solar_solar_voltage").state == "19.0"
+    assert hass.states.get("sensor.msh_battery_masterbus_voltage").state == "15.0"
+    assert hass.states.get("sensor.scm_solar_pv_voltage").state == "19.0"
     assert hass.states.get("sensor.msh_battery_state_of_charge").state == "unavailable"  # gone
     assert hass.states.get("sensor.mcu_combi_mains_voltage").state == "unavailable"
     # Energy keeps its inputs polled whatever is shown.

@@ -44,8 +44,24 @@ async def test_devices_and_states(hass: HomeAssistant, simulator: MasterBusSimul
     assert volts.entity_id == "sensor.msh_battery_battery_voltage"
     assert volts.attributes["unit_of_measurement"] == "V"
     state = hass.states.get(entity_id(hass, "sensor", f"{COMBI_SERIAL}_16"))
-    assert state.state == "Charging"
-    assert state.attributes["options"][3] == "Charging"
+    # A known drop-down: lowercase state keys, translated in the frontend.
+    assert state.state == "charging"
+    assert state.attributes["options"][3] == "charging"
+    assert state.attributes["options"][6] == "low_bat"
+    # Known fields are named by translation, in one style, whatever the device calls them.
+    names = {
+        f"{SHUNT_SERIAL}_3": "MSH Battery Consumed amp-hours",  # "Cap. consumed"
+        f"{SHUNT_SERIAL}_0": "MSH Battery State of charge",  # "State of Charge"
+        f"{SOLAR_SERIAL}_7": "SCM Solar Battery temperature",  # "Battery temp."
+        f"{COMBI_SERIAL}_16": "MCU Combi Device state",
+    }
+    for key, name in names.items():
+        assert hass.states.get(entity_id(hass, "sensor", key)).name == name
+    # "Remaining" is a duration the frontend shows in hours, not raw seconds.
+    remaining = er.async_get(hass).async_get(entity_id(hass, "sensor", f"{SHUNT_SERIAL}_4"))
+    assert remaining is not None
+    assert remaining.options["sensor.private"]["suggested_unit_of_measurement"] == "h"
+    assert hass.states.get(remaining.entity_id).attributes["unit_of_measurement"] == "h"
     on_off = hass.states.get(entity_id(hass, "binary_sensor", f"{SOLAR_SERIAL}_12"))
     assert on_off.state == "on"
     link = hass.states.get(entity_id(hass, "binary_sensor", "masterbus_link"))
