@@ -262,6 +262,8 @@ class _Counters:
     writes: int = 0
     failed_writes: int = 0
     last_error: str | None = None
+    # Readings the plausibility gate dropped, per key.
+    implausible: dict[str, int] = field(default_factory=dict)
 
 
 class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
@@ -313,6 +315,8 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
                 translation_placeholders={"error": counters.last_error},
             ) from err
         read_time_ms = (time.monotonic() - started) * 1000
+        for key in snapshot.implausible:
+            counters.implausible[key] = counters.implausible.get(key, 0) + 1
         if self.calculator is None:
             self.calculator = DerivedCalculator(
                 battery_profile(self.config_entry.options, self._nominal_voltage(snapshot)),
@@ -404,6 +408,7 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
                 "writes": self.counters.writes,
                 "failed_writes": self.counters.failed_writes,
                 "last_error": self._without_link(self.counters.last_error),
+                "implausible": dict(self.counters.implausible),
             },
             "link": self._link_diagnostics(),
         }
