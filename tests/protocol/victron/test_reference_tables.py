@@ -38,7 +38,9 @@ def _rows() -> list[tuple[int, int, int, str, str]]:
             record_type = int(heading.group(1), 16)
             continue
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if record_type not in LAYOUTS or len(cells) < 6 or not cells[0].isdigit():
+        if record_type is None or record_type not in LAYOUTS:
+            continue
+        if len(cells) < 6 or not cells[0].isdigit():
             continue
         if cells[3].lower() in {"unused", "reserved"} or cells[3].startswith("1 bit"):
             continue

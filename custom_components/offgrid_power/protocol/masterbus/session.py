@@ -81,6 +81,7 @@ from .matching import Answer, Request, answer_to
 from .models import Device, DeviceIdentity, DeviceSchema, FieldInfo, Group, Visualisation
 from .reader import BusReader
 from .values import COMMIT_TOKEN, encode_float
+from .write_check import check_write, confirms, finite_value, read_back_tolerance
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -102,6 +103,8 @@ class SessionConfig:
     discover: bool = True
     write_confirm_attempts: int = 10
     write_confirm_interval: float = 0.05
+    # Least time between two writes to one device (as PowMr's write cooldown).
+    write_interval: float = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +151,7 @@ class MasterBusSession:
         self.error_frames = 0
         self._devices: dict[int, Device] = {}
         self._values: dict[tuple[int, int, bool], float | None] = {}
+        self._next_write: dict[int, float] = {}
         self._last_seen: dict[int, float] = {}
         self._learner = PassiveLearner()
         self._listeners: list[Listener] = []
@@ -282,52 +286,64 @@ class MasterBusSession:
         written as 1.0/0.0 and options as their index.
         """
         info = self._device(address).schema.field(field)
-        self._check_write(address, field, float(value), info, commit=commit)
+        number = self._check_write(address, field, value, info, commit=commit)
         async with self._device_lock(address):
-            await self._transmit(ValueWrite(address, field, encode_float(float(value))).to_frame())
+            await self._write_slot(address)
+            await self._transmit(ValueWrite(address, field, encode_float(number)).to_frame())
             if commit:
                 await self._transmit(ValueWrite(address, field + 1, COMMIT_TOKEN).to_frame())
         if not verify:
-            return float(value)
-        return await self._confirm(lambda: self.read_value(address, field), float(value), info)
+            return number
+        return await self._confirm(lambda: self.read_value(address, field), number, info)
 
     async def write_btm3(
         self, address: int, field: int, value: float, *, verify: bool = True
     ) -> float | None:
-        """Write a Btm3 field (no commit token on this channel) and read it back."""
+        """Write a Btm3 field (no commit token on this channel) and read it back.
+
+        Btm3 fields carry no metadata, so only a finite float32 is checked.
+        """
+        number = finite_value(value)
         async with self._device_lock(address):
-            await self._transmit(Btm3Write(address, field, encode_float(float(value))).to_frame())
+            await self._write_slot(address)
+            await self._transmit(Btm3Write(address, field, encode_float(number)).to_frame())
         if not verify:
-            return float(value)
-        return await self._confirm(lambda: self.read_btm3(address, field), float(value), None)
+            return number
+        return await self._confirm(lambda: self.read_btm3(address, field), number, None)
 
     # --- internals: writing ----------------------------------------------------------
 
     def _check_write(
         self, address: int, field: int, value: float, info: FieldInfo | None, *, commit: bool
-    ) -> None:
+    ) -> float:
         if self.config.listen_only:
             raise WriteError("the session is listen-only")
-        if info is not None and not info.writable:
-            raise WriteError(f"field {field} of {self._device(address).label} is read-only")
-        if info is not None and info.visualisation == Visualisation.FLOAT:
-            low = -math.inf if info.minimum is None else info.minimum
-            high = math.inf if info.maximum is None else info.maximum
-            if not low <= value <= high:
-                raise WriteError(f"{value} is outside {low}..{high} for {info.name}")
+        try:
+            number = check_write(info, field, value)
+        except WriteError as err:
+            raise WriteError(f"{self._device(address).label}: {err}") from err
         neighbour = self._device(address).schema.field(field + 1)
         if commit and neighbour is not None and neighbour.name:
             raise WriteError(f"commit field {field + 1} is occupied by {neighbour.name!r}")
+        return number
+
+    async def _write_slot(self, address: int) -> None:
+        """Wait until the device's last write is `write_interval` old (held under its lock)."""
+        loop = asyncio.get_running_loop()
+        wait = self._next_write.get(address, 0.0) - loop.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        self._next_write[address] = loop.time() + self.config.write_interval
 
     async def _confirm(
         self, read: Callable[[], Awaitable[float | None]], wanted: float, info: FieldInfo | None
     ) -> float | None:
-        tolerance = max((info.step or 0) / 2 if info else 0, 1e-4 * max(1.0, abs(wanted)))
+        tolerance = read_back_tolerance(info, wanted)
         got: float | None = None
         for _ in range(self.config.write_confirm_attempts):
             await asyncio.sleep(self.config.write_confirm_interval)
             got = await read()
-            if got is not None and abs(got - wanted) <= tolerance:
+            if confirms(got, wanted, tolerance):
                 return got
         raise WriteError(f"wrote {wanted} but the device still reports {got}")
 
