@@ -40,6 +40,7 @@ from custom_components.offgrid_power.protocol.masterbus import (
     close_bus,
     open_bus,
 )
+from custom_components.offgrid_power.update_guard import guarded_update
 
 from . import const
 from .descriptions import needs_commit, poll_fields
@@ -230,6 +231,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
         selected = self.selection.get(device.identity.serial)
         return poll_fields(device.identity, device.schema, selected, self.writes)
 
+    @guarded_update
     async def _async_update_data(self) -> MasterbusData:
         if not self.connected:
             await self._async_reconnect()

@@ -35,6 +35,7 @@ from custom_components.offgrid_power.protocol.powmr import (
 from custom_components.offgrid_power.protocol.powmr.derived import nominal_battery_voltage
 from custom_components.offgrid_power.protocol.powmr.registers import register_map, swap_bytes
 from custom_components.offgrid_power.protocol.powmr.transport import safe_address
+from custom_components.offgrid_power.update_guard import guarded_update
 
 from .const import (
     CONF_BATTERY_CAPACITY,
@@ -297,6 +298,7 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
         """The Modbus client, None for the dongle."""
         return self.source if isinstance(self.source, PowmrClient) else None
 
+    @guarded_update
     async def _async_update_data(self) -> PowmrData:
         counters = self.counters
         counters.polls += 1

@@ -43,6 +43,7 @@ from custom_components.offgrid_power.protocol.victron.ve_smart import (
     NETWORK_DATA,
     OVERFLOW_COUNTER,
 )
+from custom_components.offgrid_power.update_guard import FailureStreak
 
 from .descriptions import (
     AC_IN_ENERGY,
@@ -112,8 +113,20 @@ class AdvertisementDecoder:
     _last_time: float | None = None
     _interval_sum: float = 0.0
     _interval_count: int = 0
+    _streak: FailureStreak = field(default_factory=lambda: FailureStreak("Victron decoder"))
 
     def __call__(self, service_info: BluetoothServiceInfoBleak) -> VictronUpdate:
+        """Decode one advertisement; whatever goes wrong costs this one update only."""
+        try:
+            update = self._update(service_info)
+        except Exception as err:
+            self.errors["unexpected"] += 1
+            self._streak.failed(err)
+            return VictronUpdate(None, None, service_info.rssi)
+        self._streak.succeeded()
+        return update
+
+    def _update(self, service_info: BluetoothServiceInfoBleak) -> VictronUpdate:
         data = service_info.manufacturer_data.get(VICTRON_COMPANY_ID)
         if data is None:
             self.errors["no_victron_data"] += 1
