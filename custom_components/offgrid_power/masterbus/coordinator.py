@@ -339,6 +339,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                 "requests_sent": session.requests_sent,
                 "heartbeats_sent": session.heartbeats_sent,
             },
+            "malformed_frames": list(session.recent.malformed),
             "devices": [
                 {
                     "address": f"{address:06X}",
@@ -360,6 +361,8 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                         }
                         for info in device.schema.fields
                     ],
+                    # What the device last said and was asked, to debug a new device.
+                    "last_frames": session.recent.of(address),
                 }
                 for address, device in session.devices.items()
             ],

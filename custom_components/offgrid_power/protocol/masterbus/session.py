@@ -76,10 +76,12 @@ from .errors import (
     TransportError,
     WriteError,
 )
+from .ids import decode_id
 from .learner import PassiveLearner, format_firmware
 from .matching import Answer, Request, answer_to
 from .models import Device, DeviceIdentity, DeviceSchema, FieldInfo, Group, Visualisation
 from .reader import BusReader
+from .recent import RecentFrames
 from .values import COMMIT_TOKEN, encode_float
 from .write_check import check_write, confirms, finite_value, read_back_tolerance
 
@@ -149,6 +151,7 @@ class MasterBusSession:
         self.frames_received = 0
         self.frames_malformed = 0
         self.error_frames = 0
+        self.recent = RecentFrames()
         self._devices: dict[int, Device] = {}
         self._values: dict[tuple[int, int, bool], float | None] = {}
         self._next_write: dict[int, float] = {}
@@ -509,6 +512,7 @@ class MasterBusSession:
         if bus is None or executor is None:
             raise TransportError("not connected")
         message = can.Message(arbitration_id=frame.can_id, data=frame.data, is_extended_id=True)
+        self.recent.record(decode_id(frame.can_id).address, frame, "tx")
         loop = asyncio.get_running_loop()
         async with self._tx_lock:
             gap = self._last_tx + self.config.min_frame_gap - time.monotonic()
@@ -530,13 +534,16 @@ class MasterBusSession:
             return
         if not msg.is_extended_id or msg.is_remote_frame:
             return
+        raw = Frame(msg.arbitration_id, bytes(msg.data))
         try:
-            message = decode_frame(msg.arbitration_id, bytes(msg.data))
+            message = decode_frame(raw.can_id, raw.data)
         except FrameError as err:
             self.frames_malformed += 1
+            self.recent.record_malformed(raw)
             _LOGGER.debug("Dropping malformed frame %08X: %s", msg.arbitration_id, err)
             return
         self.frames_received += 1
+        self.recent.record(message.address, raw)
         self._observe(message)
         for request, waiter in self._waiters:
             if not waiter.done() and answer_to(request, message) is not None:
