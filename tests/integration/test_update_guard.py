@@ -12,7 +12,7 @@ import pytest
 
 from custom_components.offgrid_power.const import LOGGER
 from custom_components.offgrid_power.update_guard import guarded_update
-from custom_components.offgrid_power.victron.coordinator import AdvertisementDecoder
+from custom_components.offgrid_power.victron.decoder import AdvertisementDecoder
 
 from .victron.conftest import service_info
 

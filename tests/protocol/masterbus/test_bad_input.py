@@ -28,8 +28,8 @@ from custom_components.offgrid_power.protocol.masterbus.values import (
     decode_duration,
     decode_float,
 )
-from custom_components.offgrid_power.protocol.masterbus.write_check import (
-    check_write,
+from custom_components.offgrid_power.protocol.masterbus.writes import (
+    check_value,
     confirms,
     read_back_tolerance,
 )
@@ -208,14 +208,14 @@ def test_writes_the_metadata_does_not_allow_are_refused(
     info: FieldInfo | None, value: object, match: str
 ) -> None:
     with pytest.raises(WriteError, match=match):
-        check_write(info, 19, value)
+        check_value(info, 19, value)
 
 
 def test_allowed_writes_pass() -> None:
-    assert check_write(SETPOINT, 19, 520) == 520.0
-    assert check_write(DROPDOWN, 7, 2) == 2.0
-    assert check_write(CHECKBOX, 8, True) == 1.0
-    assert check_write(DATE_FIELD, 9, 2026 * 416 + 6 * 32 + 1) == 2026 * 416 + 6 * 32 + 1
+    assert check_value(SETPOINT, 19, 520) == 520.0
+    assert check_value(DROPDOWN, 7, 2) == 2.0
+    assert check_value(CHECKBOX, 8, True) == 1.0
+    assert check_value(DATE_FIELD, 9, 2026 * 416 + 6 * 32 + 1) == 2026 * 416 + 6 * 32 + 1
 
 
 def test_read_back_is_strict() -> None:
@@ -235,7 +235,7 @@ def test_fuzz_writes_send_only_what_the_metadata_allows(
     info: FieldInfo | None, value: float
 ) -> None:
     try:
-        number = check_write(info, 1, value)
+        number = check_value(info, 1, value)
     except WriteError:
         return
     assert info is not None

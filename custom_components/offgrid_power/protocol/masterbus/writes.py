@@ -1,4 +1,4 @@
-"""What a MasterBus write may send: checked against the field's own metadata first.
+"""The checks before a write and the read-back after it.
 
 A device takes whatever float32 arrives (NaN, -1e30, option 7 of a 3-option
 drop-down), so nothing is sent that the field's metadata does not allow, and
@@ -7,10 +7,13 @@ a field the device never described is not written at all.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 import math
 
 from .errors import WriteError
-from .models import FieldInfo, Visualisation
+from .events import SessionConfig
+from .models import Device, FieldInfo, Visualisation
 from .values import decode_date, decode_duration
 
 # float32's largest finite value: anything beyond cannot travel.
@@ -43,7 +46,7 @@ def finite_value(value: object) -> float:
     return number
 
 
-def check_write(info: FieldInfo | None, field: int, value: object) -> float:
+def check_value(info: FieldInfo | None, field: int, value: object) -> float:
     """The float to send to ``field``; raise `WriteError` unless its metadata allows it."""
     number = finite_value(value)
     if info is None:
@@ -80,3 +83,38 @@ def read_back_tolerance(info: FieldInfo | None, wanted: float) -> float:
 def confirms(got: float | None, wanted: float, tolerance: float) -> bool:
     """Whether a read-back shows the written value: finite, and within the tolerance."""
     return got is not None and math.isfinite(got) and abs(got - wanted) <= tolerance
+
+
+def check_write(
+    device: Device, field: int, value: object, info: FieldInfo | None, *, commit: bool
+) -> float:
+    """The float to send; raise WriteError when the device's own schema forbids the write.
+
+    Everything `check_value` refuses, and a commit token aimed at field + 1
+    when that is a named field of its own.
+    """
+    try:
+        number = check_value(info, field, value)
+    except WriteError as err:
+        raise WriteError(f"{device.label}: {err}") from err
+    neighbour = device.schema.field(field + 1)
+    if commit and neighbour is not None and neighbour.name:
+        raise WriteError(f"commit field {field + 1} is occupied by {neighbour.name!r}")
+    return number
+
+
+async def confirm_write(
+    read: Callable[[], Awaitable[float | None]],
+    wanted: float,
+    info: FieldInfo | None,
+    config: SessionConfig,
+) -> float | None:
+    """Read back until the device reports the written value (within half a step)."""
+    tolerance = read_back_tolerance(info, wanted)
+    got: float | None = None
+    for _ in range(config.write_confirm_attempts):
+        await asyncio.sleep(config.write_confirm_interval)
+        got = await read()
+        if confirms(got, wanted, tolerance):
+            return got
+    raise WriteError(f"wrote {wanted} but the device still reports {got}")
