@@ -21,7 +21,9 @@ FAILURES = [RuntimeError("boom"), OverflowError("date"), ZeroDivisionError(), Ke
 
 class _Flaky(DataUpdateCoordinator[int]):
     def __init__(self, hass: HomeAssistant) -> None:
-        super().__init__(hass, LOGGER, name="flaky", update_interval=timedelta(hours=1))
+        super().__init__(
+            hass, LOGGER, config_entry=None, name="flaky", update_interval=timedelta(hours=1)
+        )
         self.raises: Exception | None = None
 
     @guarded_update

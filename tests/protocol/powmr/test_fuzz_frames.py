@@ -75,10 +75,14 @@ def test_fuzz_answers_in_any_pieces(data: st.DataObject) -> None:
             collector.feed(piece)
         return await collector.answer(0.001, "fuzz")
 
+    # A private loop: asyncio.run would leave the thread without a current loop.
+    loop = asyncio.new_event_loop()
     try:
-        registers = asyncio.run(collect())
+        registers = loop.run_until_complete(collect())
     except DOCUMENTED:
         return
+    finally:
+        loop.close()
     if request.function == 0x03:
         assert len(registers) == 2 * request.count
     else:
