@@ -45,6 +45,7 @@ from custom_components.offgrid_power.protocol.masterbus import (
     open_bus,
     poll_fields,
 )
+from custom_components.offgrid_power.update_guard import guarded_update
 
 from . import const
 from .data import DeviceState, MasterbusData
@@ -233,6 +234,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
         selected = self.selection.get(device.identity.serial)
         return poll_fields(device.identity, device.schema, selected, self.writes)
 
+    @guarded_update
     async def _async_update_data(self) -> MasterbusData:
         if not self.connected:
             await self._async_reconnect()
@@ -337,6 +339,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                 "requests_sent": session.requests_sent,
                 "heartbeats_sent": session.heartbeats_sent,
             },
+            "malformed_frames": list(session.recent.malformed),
             "devices": [
                 {
                     "address": f"{address:06X}",
@@ -358,6 +361,8 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                         }
                         for info in device.schema.fields
                     ],
+                    # What the device last said and was asked, to debug a new device.
+                    "last_frames": session.recent.of(address),
                 }
                 for address, device in session.devices.items()
             ],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 import time
 from typing import Any
@@ -29,6 +29,7 @@ from custom_components.offgrid_power.protocol.powmr import (
     nominal_battery_voltage,
     safe_address,
 )
+from custom_components.offgrid_power.update_guard import guarded_update
 
 from .const import (
     CONF_BATTERY_CAPACITY,
@@ -66,6 +67,8 @@ class _Counters:
     writes: int = 0
     failed_writes: int = 0
     last_error: str | None = None
+    # Readings the plausibility gate dropped, per key.
+    implausible: dict[str, int] = field(default_factory=dict)
 
 
 class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
@@ -99,6 +102,7 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
         """The Modbus client, None for the dongle."""
         return self.source if isinstance(self.source, PowmrClient) else None
 
+    @guarded_update
     async def _async_update_data(self) -> PowmrData:
         counters = self.counters
         counters.polls += 1
@@ -117,6 +121,8 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
                 translation_placeholders={"error": counters.last_error},
             ) from err
         read_time_ms = (time.monotonic() - started) * 1000
+        for key in snapshot.implausible:
+            counters.implausible[key] = counters.implausible.get(key, 0) + 1
         if self.calculator is None:
             self.calculator = DerivedCalculator(
                 battery_profile(self.config_entry.options, self._nominal_voltage(snapshot)),
@@ -208,6 +214,7 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
                 "writes": self.counters.writes,
                 "failed_writes": self.counters.failed_writes,
                 "last_error": self._without_link(self.counters.last_error),
+                "implausible": dict(self.counters.implausible),
             },
             "link": self._link_diagnostics(),
         }

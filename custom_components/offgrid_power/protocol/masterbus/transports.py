@@ -66,7 +66,7 @@ def open_bus(config: TransportConfig) -> can.BusABC:
     try:
         match config.interface:
             case Interface.BRIDGE:
-                host, port = parse_endpoint(config.listen, HOST_PORT)
+                host, port = parse_endpoint(config.listen, HOST_PORT, listening=True)
                 return BridgeBus(config.channel, port, host, can_filters=EXTENDED_ONLY)
             case Interface.SLCAN:
                 # A TCP bridge needs no settle time; a USB serial adapter does.
