@@ -6,33 +6,16 @@ import asyncio
 import os
 from pathlib import Path
 import signal
-import socket
-import sys
 
 import aiohttp
-from homeassistant.const import __version__ as HA_VERSION
 import pytest
 
 from scripts.demo_api import DemoApi
 from scripts.demo_families import load_parts
 
-ROOT = Path(__file__).parent.parent.parent
+from .demo_run import demo_release_only, exited, running_demo
 
 pytestmark = pytest.mark.xdist_group("demo")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def _read_until(stream: asyncio.StreamReader, marker: str, seen: list[str]) -> None:
-    while line := await stream.readline():
-        seen.append(line.decode(errors="replace"))
-        if marker in seen[-1]:
-            return
-    raise AssertionError("demo ended before: " + marker + "\n" + "".join(seen))
 
 
 async def _live_values(api: DemoApi) -> dict[str, dict[str, str]]:
@@ -65,28 +48,11 @@ def _processes_mentioning(text: str) -> list[str]:
     return found
 
 
-@pytest.mark.skipif(
-    not HA_VERSION.startswith("2025.4."), reason="the demo runs HA 2025.4, the oldest supported"
-)
+@demo_release_only
 async def test_demo_serves_the_integration_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    demo = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "scripts.demo",
-        cwd=ROOT,
-        env={**os.environ, "OFFGRID_DEMO_PORT": str(port), "OFFGRID_DEMO_CONFIG": str(tmp_path)},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-        start_new_session=True,
-    )
-    seen: list[str] = []
-    try:
-        assert demo.stdout is not None
-        await asyncio.wait_for(_read_until(demo.stdout, "Ready:", seen), 240)
+    with running_demo(tmp_path) as demo:
         async with aiohttp.ClientSession() as session:
-            api = DemoApi(session, url)
+            api = DemoApi(session, demo.url)
             await api.login()
             flow = await api.start_flow()
             assert flow["type"] == "menu"
@@ -94,7 +60,7 @@ async def test_demo_serves_the_integration_and_stops_on_ctrl_c(tmp_path: Path) -
 
             # Every family's devices report numbers, and the numbers move.
             first = await _live_values(api)
-            assert len(first) >= sum(len(part.flows()) for part in load_parts()), seen
+            assert len(first) >= sum(len(part.flows()) for part in load_parts()), demo.output()
             changed: set[str] = set()
             for _ in range(60):
                 await asyncio.sleep(1)
@@ -104,14 +70,9 @@ async def test_demo_serves_the_integration_and_stops_on_ctrl_c(tmp_path: Path) -
                     break
             assert changed == set(first), first
 
-        demo.send_signal(signal.SIGINT)
-        await asyncio.wait_for(demo.wait(), 60)
-        assert demo.returncode == 0
+        demo.process.send_signal(signal.SIGINT)
+        assert await exited(demo.process, 60) == 0
         # Neither the demo nor the Home Assistant it started is left behind.
         with pytest.raises(ProcessLookupError):
-            os.killpg(demo.pid, 0)
+            os.killpg(demo.process.pid, 0)
         assert _processes_mentioning(str(tmp_path)) == []
-    finally:
-        if demo.returncode is None:
-            os.killpg(demo.pid, signal.SIGKILL)
-            await demo.wait()
