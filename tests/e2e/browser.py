@@ -54,7 +54,7 @@ def chromium_or_skip() -> str:
     """The Chromium executable, or skip (fail under CI) with how to install it."""
     path = shutil.which("chromium")
     try:
-        import playwright  # noqa: F401, PLC0415  # only this test needs it
+        import playwright  # noqa: F401
     except ImportError:
         path = None
     if path is None:
@@ -84,7 +84,7 @@ class BrowserLog:
 async def browser_page(origin: str, profile: Path) -> AsyncIterator[tuple[Page, BrowserLog]]:
     """A fresh Chromium profile and one page, that may only reach ``origin``."""
     executable = chromium_or_skip()
-    from playwright.async_api import async_playwright  # noqa: PLC0415
+    from playwright.async_api import async_playwright
 
     log = BrowserLog()
 

@@ -98,9 +98,18 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-async def exited(process: subprocess.Popen[bytes], timeout: float) -> int:
+async def exited(process: subprocess.Popen[bytes]) -> int:
     """Wait, without blocking the test's event loop, until ``process`` exits; its code."""
-    async with asyncio.timeout(timeout):
-        while (code := process.poll()) is None:
-            await asyncio.sleep(POLL)
-    return code
+    if (code := process.poll()) is not None:
+        return code
+    # A pidfd becomes readable when the process exits (Linux).
+    pidfd = os.pidfd_open(process.pid)
+    loop = asyncio.get_running_loop()
+    gone = asyncio.Event()
+    loop.add_reader(pidfd, gone.set)
+    try:
+        await gone.wait()
+    finally:
+        loop.remove_reader(pidfd)
+        os.close(pidfd)
+    return process.wait()

@@ -44,9 +44,9 @@ async def test_a_person_adds_a_powmr_inverter(demo: RunningDemo, tmp_path: Path)
         await page.get_by_role("button", name="Add integration").click()
         await page.get_by_label("Search for a brand name").fill("Off-Grid")
         await screenshot(page, "flow-1-brand")
-        await page.locator("dialog-add-integration").get_by_text(
-            "Off-Grid Power", exact=True
-        ).click()
+        await (
+            page.locator("dialog-add-integration").get_by_text("Off-Grid Power", exact=True).click()
+        )
 
         flow = page.locator("dialog-data-entry-flow")
         await flow.get_by_text("PowMr").first.click()

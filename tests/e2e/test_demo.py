@@ -71,7 +71,8 @@ async def test_demo_serves_the_integration_and_stops_on_ctrl_c(tmp_path: Path) -
             assert changed == set(first), first
 
         demo.process.send_signal(signal.SIGINT)
-        assert await exited(demo.process, 60) == 0
+        async with asyncio.timeout(60):
+            assert await exited(demo.process) == 0
         # Neither the demo nor the Home Assistant it started is left behind.
         with pytest.raises(ProcessLookupError):
             os.killpg(demo.process.pid, 0)
