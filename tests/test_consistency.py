@@ -14,7 +14,7 @@ from PIL import Image
 import pytest
 import yaml
 
-from custom_components.offgrid_power.const import Family
+from custom_components.offgrid_power.const import SYSTEM_KIND, Family
 
 ROOT = Path(__file__).parent.parent
 INTEGRATION = ROOT / "custom_components" / "offgrid_power"
@@ -196,7 +196,7 @@ def test_every_flow_step_has_text() -> None:
 
 def test_every_menu_option_is_a_step_with_text() -> None:
     menu = TRANSLATIONS["config"]["step"]["user"]["menu_options"]
-    assert set(menu) == {family.value for family in Family}
+    assert set(menu) == {family.value for family in Family} | {SYSTEM_KIND}
     assert set(menu) <= _flow_steps()
 
 

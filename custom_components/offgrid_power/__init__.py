@@ -1,4 +1,4 @@
-"""Off-Grid Power: PowMr inverters, Victron Bluetooth devices and MasterBus."""
+"""Off-Grid Power: PowMr inverters, Victron Bluetooth devices, MasterBus and the system across them."""
 
 from __future__ import annotations
 
@@ -6,17 +6,15 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers.device_registry import DeviceEntry
 
-from .const import CONF_FAMILY, DOMAIN, Family
+from .const import CONF_FAMILY, DOMAIN
 from .families import ENTRY_REMOVERS, RUNTIME_FACTORIES
 from .models import OffGridConfigEntry
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: OffGridConfigEntry) -> bool:
-    """Start the runtime of the entry's family and its platforms."""
+    """Start the runtime of the entry's family (or of the system) and its platforms."""
     family_name = str(entry.data.get(CONF_FAMILY))
-    try:
-        factory = RUNTIME_FACTORIES[Family(family_name)]
-    except (KeyError, ValueError):
+    if (factory := RUNTIME_FACTORIES.get(family_name)) is None:
         raise ConfigEntryError(
             translation_domain=DOMAIN,
             translation_key="unknown_family",
@@ -37,8 +35,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: OffGridConfigEntry) -> 
 async def async_remove_entry(hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
     """Delete what the entry's family stored for it (a MasterBus schema cache)."""
     family = entry.data.get(CONF_FAMILY)
-    if family in ENTRY_REMOVERS:
-        await ENTRY_REMOVERS[Family(family)](hass, entry)
+    if (remover := ENTRY_REMOVERS.get(str(family))) is not None:
+        await remover(hass, entry)
 
 
 async def async_remove_config_entry_device(

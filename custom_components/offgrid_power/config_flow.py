@@ -1,4 +1,4 @@
-"""Config flow: one menu, one branch per device family."""
+"""Config flow: one menu, one branch per device family, and one for the off-grid system."""
 
 from __future__ import annotations
 
@@ -8,16 +8,18 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult, OptionsFlow
 from homeassistant.core import callback
 
-from .const import CONF_FAMILY, DOMAIN, Family
+from .const import CONF_FAMILY, DOMAIN, SYSTEM_KIND, Family
 from .masterbus.config_flow import MasterbusConfigFlowMixin, MasterbusOptionsFlow
 from .powmr.config_flow import PowmrConfigFlowMixin, PowmrOptionsFlow
+from .system.config_flow import SystemConfigFlowMixin, SystemOptionsFlow
 from .victron.config_flow import VictronConfigFlowMixin, VictronOptionsFlow
 
-# The options flow of each family that has options.
-OPTIONS_FLOWS: dict[Family, type[OptionsFlow]] = {
+# The options flow of each kind of entry (CONF_FAMILY value) that has options.
+OPTIONS_FLOWS: dict[str, type[OptionsFlow]] = {
     Family.POWMR: PowmrOptionsFlow,
     Family.VICTRON: VictronOptionsFlow,
     Family.MASTERBUS: MasterbusOptionsFlow,
+    SYSTEM_KIND: SystemOptionsFlow,
 }
 
 
@@ -25,18 +27,19 @@ class OffGridConfigFlow(
     PowmrConfigFlowMixin,
     VictronConfigFlowMixin,
     MasterbusConfigFlowMixin,
+    SystemConfigFlowMixin,
     ConfigFlow,
     domain=DOMAIN,
 ):
-    """Add a PowMr inverter, a Victron Bluetooth device or a MasterBus network."""
+    """Add a PowMr inverter, a Victron Bluetooth device, a MasterBus network or the system."""
 
     VERSION = 1
 
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
-        """The options of the entry's family."""
-        return OPTIONS_FLOWS[Family(config_entry.data[CONF_FAMILY])]()
+        """The options of the entry's family (or of the system)."""
+        return OPTIONS_FLOWS[config_entry.data[CONF_FAMILY]]()
 
     @classmethod
     @callback
@@ -45,9 +48,9 @@ class OffGridConfigFlow(
         return config_entry.data.get(CONF_FAMILY) in OPTIONS_FLOWS
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Let the user pick the family of the device to add."""
+        """Let the user pick the family of the device to add, or the system across them."""
         return self.async_show_menu(
-            step_id="user", menu_options=[family.value for family in Family]
+            step_id="user", menu_options=[*(family.value for family in Family), SYSTEM_KIND]
         )
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:

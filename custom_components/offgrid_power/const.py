@@ -8,6 +8,9 @@ DOMAIN: Final = "offgrid_power"
 LOGGER = logging.getLogger(__package__)
 
 CONF_FAMILY: Final = "family"
+# The off-grid system entry is stored under CONF_FAMILY too, so setup picks its
+# runtime the same way; it is not a device family and owns no link.
+SYSTEM_KIND: Final = "system"
 
 # Options every polled family (PowMr, MasterBus) offers under the same names.
 CONF_SCAN_INTERVAL: Final = "scan_interval"

@@ -1,4 +1,4 @@
-"""Which runtime serves which family.
+"""Which runtime serves which kind of entry: a device family or the system.
 
 Each family module exposes ``async_create_runtime(hass, entry)``; it connects,
 does its first refresh and raises the usual ConfigEntry* errors when it cannot.
@@ -12,25 +12,32 @@ from collections.abc import Awaitable, Callable
 
 from homeassistant.core import HomeAssistant
 
-from .const import Family
+from .const import SYSTEM_KIND, Family
 from .masterbus import (
     async_create_runtime as async_create_masterbus_runtime,
     async_remove_entry as async_remove_masterbus_entry,
 )
 from .models import OffGridConfigEntry, OffGridRuntime
 from .powmr.runtime import async_create_runtime as async_create_powmr_runtime
+from .system import (
+    async_create_runtime as async_create_system_runtime,
+    async_remove_entry as async_remove_system_entry,
+)
 from .victron import async_create_runtime as async_create_victron_runtime
 
 type RuntimeFactory = Callable[[HomeAssistant, OffGridConfigEntry], Awaitable[OffGridRuntime]]
 
-RUNTIME_FACTORIES: dict[Family, RuntimeFactory] = {
+# Keyed by the entry's CONF_FAMILY value: a Family member or SYSTEM_KIND.
+RUNTIME_FACTORIES: dict[str, RuntimeFactory] = {
     Family.POWMR: async_create_powmr_runtime,
     Family.VICTRON: async_create_victron_runtime,
     Family.MASTERBUS: async_create_masterbus_runtime,
+    SYSTEM_KIND: async_create_system_runtime,
 }
 
 type EntryRemover = Callable[[HomeAssistant, OffGridConfigEntry], Awaitable[None]]
 
-ENTRY_REMOVERS: dict[Family, EntryRemover] = {
+ENTRY_REMOVERS: dict[str, EntryRemover] = {
     Family.MASTERBUS: async_remove_masterbus_entry,
+    SYSTEM_KIND: async_remove_system_entry,
 }

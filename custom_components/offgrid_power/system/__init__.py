@@ -1,0 +1,29 @@
+"""The off-grid system entry: one device that sees the battery, solar and loads together.
+
+It owns no link: it listens to the entities the user chose (from any family or
+integration) and keeps the system's values, energy counters and daily insights.
+"""
+
+from __future__ import annotations
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+
+from custom_components.offgrid_power.const import DOMAIN
+from custom_components.offgrid_power.models import OffGridConfigEntry
+
+from .repairs import issue_id
+from .runtime import SystemRuntime, store_for
+
+
+async def async_create_runtime(hass: HomeAssistant, entry: OffGridConfigEntry) -> SystemRuntime:
+    """Restore the system's day and start listening to its sources."""
+    runtime = SystemRuntime(hass, entry)
+    await runtime.async_start()
+    return runtime
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
+    """Delete the stored counters and insights, and the entry's repair issue."""
+    await store_for(hass, entry.entry_id).async_remove()
+    ir.async_delete_issue(hass, DOMAIN, issue_id(entry.entry_id))

@@ -1,0 +1,281 @@
+"""The system runtime: listens to the chosen entities and keeps the system's values.
+
+Every state change of a chosen entity updates one `Reading`; the runtime then
+builds a `SystemSample`, feeds the energy counters and the day's insights, and
+tells its entities, which write a state only when their value changed. A
+timer keeps the counters integrating while the sources hold a steady value
+(Home Assistant fires no event for an unchanged state) and starts the new day
+at local midnight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from homeassistant.const import Platform
+from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.event import (
+    async_track_state_change_event,
+    async_track_time_change,
+    async_track_time_interval,
+)
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from custom_components.offgrid_power.const import DOMAIN
+from custom_components.offgrid_power.energy import (
+    Counter,
+    EnergyCounter,
+    IntegrationMethod,
+    NativeCounterAccumulator,
+)
+from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRuntime
+
+from .choice import SystemChoice, parse_choice
+from .const import BATTERY_IN, BATTERY_OUT, LOAD
+from .entities import system_sensors
+from .insights import DayInsights, SystemSample
+from .readings import (
+    ENERGY,
+    POWER,
+    SIGNED_CURRENT,
+    SIGNED_POWER,
+    STATE_OF_CHARGE,
+    VOLTAGE,
+    Quantity,
+    Reading,
+    read_charger_full,
+    read_number,
+)
+from .repairs import issue_id, missing_entities, update_battery_issue
+
+# Steady sources send no events: integrate the held values this often, and
+# never bridge more than MAX_STEP without a sample (Home Assistant was down).
+TICK: Final = timedelta(seconds=30)
+ENERGY_MAX_STEP_SECONDS: Final = 90.0
+# A source's own kWh counter cannot plausibly grow faster than this.
+SOURCE_MAX_POWER_KW: Final = 50.0
+STORE_VERSION: Final = 1
+SAVE_DELAY_SECONDS: Final = 10.0
+
+
+def store_for(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    """Where a system entry keeps its counters and today's insights."""
+    return Store(hass, STORE_VERSION, f"{DOMAIN}.system.{entry_id}")
+
+
+class SystemRuntime(OffGridRuntime):
+    """One off-grid system: its readings, energy counters and insights."""
+
+    platforms = (Platform.SENSOR,)
+
+    def __init__(self, hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
+        super().__init__(hass, entry)
+        self.choice: SystemChoice = parse_choice(entry.options)
+        self.readings: dict[str, Reading] = {}
+        self.charger_full: bool | None = None
+        self.counters: dict[str, Counter] = {
+            BATTERY_IN: EnergyCounter(ENERGY_MAX_STEP_SECONDS),
+            BATTERY_OUT: EnergyCounter(ENERGY_MAX_STEP_SECONDS),
+            LOAD: EnergyCounter(ENERGY_MAX_STEP_SECONDS, IntegrationMethod.LEFT),
+        }
+        for source in self.choice.solar:
+            self.counters[source.key] = (
+                NativeCounterAccumulator(SOURCE_MAX_POWER_KW)
+                if source.energy
+                else EnergyCounter(ENERGY_MAX_STEP_SECONDS)
+            )
+        self.insights: DayInsights = DayInsights(
+            dt_util.get_default_time_zone(), self.choice.thresholds
+        )
+        self.sample: SystemSample = SystemSample(at=dt_util.utcnow())
+        self._quantities = self._quantity_of_each_entity()
+        self._store = store_for(hass, entry.entry_id)
+        self._listeners: list[Callable[[], None]] = []
+        self._unsubscribe: list[CALLBACK_TYPE] = []
+
+    def _quantity_of_each_entity(self) -> dict[str, Quantity]:
+        choice = self.choice
+        quantities: dict[str | None, Quantity] = {
+            choice.battery_soc: STATE_OF_CHARGE,
+            choice.battery_voltage: VOLTAGE,
+            choice.battery_power: SIGNED_POWER,
+            choice.battery_current: SIGNED_CURRENT,
+            choice.ac_load_power: POWER,
+            choice.dc_load_power: POWER,
+        }
+        for source in choice.solar:
+            quantities[source.power] = POWER
+            quantities[source.energy] = ENERGY
+        return {entity_id: q for entity_id, q in quantities.items() if entity_id}
+
+    # -- lifecycle -------------------------------------------------------
+
+    async def async_start(self) -> None:
+        """Restore the stored day, read every source once and start listening."""
+        if (stored := await self._store.async_load()) is not None:
+            self._restore(stored)
+        hass = self.hass
+        for entity_id in self.choice.entity_ids:
+            self._read(entity_id)
+        self._check_battery_entities()
+        self._unsubscribe += [
+            async_track_state_change_event(hass, self.choice.entity_ids, self._on_state_change),
+            async_track_time_interval(hass, self._on_tick, TICK),
+            async_track_time_change(hass, self._on_tick, hour=0, minute=0, second=0),
+            hass.bus.async_listen(er.EVENT_ENTITY_REGISTRY_UPDATED, self._on_registry_update),
+        ]
+        self._refresh(dt_util.utcnow())
+
+    async def async_shutdown(self) -> None:
+        """Stop listening and store the day so far."""
+        while self._unsubscribe:
+            self._unsubscribe.pop()()
+        await self._store.async_save(self._to_store())
+
+    def async_add_platform_entities(
+        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """Add the system device's sensors."""
+        async_add_entities(system_sensors(self))
+
+    @callback
+    def async_add_listener(self, update: Callable[[], None]) -> CALLBACK_TYPE:
+        """Call ``update`` after every refresh; returns the remover."""
+        self._listeners.append(update)
+        return lambda: self._listeners.remove(update)
+
+    # -- events ----------------------------------------------------------
+
+    @callback
+    def _on_state_change(self, event: Event[EventStateChangedData]) -> None:
+        entity_id = event.data["entity_id"]
+        self._read(entity_id)
+        if entity_id in self.choice.battery_entities and (
+            event.data["old_state"] is None or event.data["new_state"] is None
+        ):
+            self._check_battery_entities()
+        self._refresh(event.time_fired)
+
+    @callback
+    def _on_tick(self, now: datetime) -> None:
+        self._refresh(dt_util.utcnow())
+        # Saved from the tick, not from every event: a delayed save restarts its
+        # delay when asked again, so a busy source would postpone it for ever.
+        # Home Assistant also writes the pending save when it stops.
+        self._store.async_delay_save(self._to_store, SAVE_DELAY_SECONDS)
+
+    @callback
+    def _on_registry_update(self, event: Event[er.EventEntityRegistryUpdatedData]) -> None:
+        watched = self.choice.battery_entities
+        if event.data["entity_id"] in watched or event.data.get("old_entity_id") in watched:
+            self._check_battery_entities()
+
+    @callback
+    def _check_battery_entities(self) -> None:
+        missing = missing_entities(self.hass, self.choice.battery_entities)
+        update_battery_issue(self.hass, self.entry.entry_id, self.entry.title, missing)
+
+    # -- values ----------------------------------------------------------
+
+    def _read(self, entity_id: str) -> None:
+        state = self.hass.states.get(entity_id)
+        if entity_id == self.choice.charge_state:
+            self.charger_full, reason = read_charger_full(state)
+            self.readings[entity_id] = Reading(None, reason)
+        if (quantity := self._quantities.get(entity_id)) is not None:
+            self.readings[entity_id] = read_number(state, quantity)
+
+    def value(self, entity_id: str | None) -> float | None:
+        """A source's current value, None if not chosen or not valid."""
+        if entity_id is None or (reading := self.readings.get(entity_id)) is None:
+            return None
+        return reading.value
+
+    def _battery_power(self) -> float | None:
+        choice = self.choice
+        if choice.battery_power:
+            return self.value(choice.battery_power)
+        voltage, current = self.value(choice.battery_voltage), self.value(choice.battery_current)
+        return None if voltage is None or current is None else voltage * current
+
+    def _load_power(self) -> float | None:
+        ac = self.value(self.choice.ac_load_power)
+        if ac is None or not self.choice.dc_load_power:
+            return ac
+        dc = self.value(self.choice.dc_load_power)
+        return None if dc is None else ac + dc
+
+    @callback
+    def _refresh(self, now: datetime) -> None:
+        at = now.timestamp()
+        choice = self.choice
+        battery = self._battery_power()
+        load = self._load_power()
+        solar = {source.key: self.value(source.power) for source in choice.solar}
+        self.counters[BATTERY_IN].add(None if battery is None else max(battery, 0.0), at)
+        self.counters[BATTERY_OUT].add(None if battery is None else max(-battery, 0.0), at)
+        self.counters[LOAD].add(load, at)
+        for source in choice.solar:
+            fed = self.value(source.energy) if source.energy else solar[source.key]
+            self.counters[source.key].add(fed, at)
+        self.sample = SystemSample(
+            at=now,
+            battery_voltage=self.value(choice.battery_voltage),
+            battery_soc=self.value(choice.battery_soc),
+            battery_power=battery,
+            solar_power=solar,
+            load_power=load,
+            charger_full=self.charger_full,
+            source_energy={s.key: self.counters[s.key].total_kwh for s in choice.solar},
+            load_energy=self.counters[LOAD].total_kwh,
+        )
+        self.insights.observe(self.sample)
+        for update in list(self._listeners):
+            update()
+
+    @property
+    def solar_energy(self) -> float:
+        """Every source's lifetime kWh."""
+        return sum(self.counters[source.key].total_kwh for source in self.choice.solar)
+
+    # -- persistence -----------------------------------------------------
+
+    def _to_store(self) -> dict[str, Any]:
+        return {
+            "counters": {name: counter.as_dict() for name, counter in self.counters.items()},
+            "insights": self.insights.as_dict(),
+        }
+
+    def _restore(self, stored: dict[str, Any]) -> None:
+        counters = stored.get("counters")
+        if isinstance(counters, dict):
+            for name, counter in self.counters.items():
+                if isinstance(data := counters.get(name), dict):
+                    counter.restore(data)
+        if isinstance(insights := stored.get("insights"), dict):
+            self.insights.restore(insights)
+
+    # -- diagnostics -----------------------------------------------------
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Each source's last reading (with why it was rejected) and the day so far."""
+        return {
+            "readings": {
+                entity_id: {
+                    "value": reading.value,
+                    "rejected": reading.reason.value if reading.reason else None,
+                }
+                for entity_id, reading in self.readings.items()
+            },
+            "charger_full": self.charger_full,
+            "counters": {name: counter.as_dict() for name, counter in self.counters.items()},
+            "insights": self.insights.as_dict(),
+            "repair_issue": issue_id(self.entry.entry_id)
+            if missing_entities(self.hass, self.choice.battery_entities)
+            else None,
+        }

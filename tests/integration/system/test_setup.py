@@ -1,0 +1,59 @@
+"""The system entry: its device, entities and live values."""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.offgrid_power.const import DOMAIN
+
+from .conftest import night, set_sources
+
+
+async def test_system_device_and_entities(
+    hass: HomeAssistant, system_entry: MockConfigEntry
+) -> None:
+    night(hass)
+    assert await hass.config_entries.async_setup(system_entry.entry_id)
+    await hass.async_block_till_done()
+    assert system_entry.state is ConfigEntryState.LOADED
+
+    device = dr.async_get(hass).async_get_device({(DOMAIN, system_entry.entry_id)})
+    assert device is not None
+    assert device.name == "Off-grid system"
+    entities = er.async_entries_for_config_entry(er.async_get(hass), system_entry.entry_id)
+    by_unique_id = {entity.unique_id: entity for entity in entities}
+    entry_id = system_entry.entry_id
+    assert by_unique_id[f"{entry_id}_solar_power"].translation_key == "system_solar_power"
+    assert by_unique_id[f"{entry_id}_battery_full_at"].translation_key == "system_battery_full_at"
+    # The source without a kWh sensor of its own gets a counter; the other does not.
+    assert f"{entry_id}_sensor_mppt_2_power_energy" in by_unique_id
+    assert f"{entry_id}_sensor_mppt_1_power_energy" not in by_unique_id
+    assert (
+        by_unique_id[f"{entry_id}_sensor_mppt_1_power_yield_today"].translation_key
+        == "system_source_yield_today"
+    )
+    assert all(entity.device_id == device.id for entity in entities)
+
+    def state(key: str) -> str:
+        entity_id = by_unique_id[f"{entry_id}_{key}"].entity_id
+        return hass.states.get(entity_id).state  # type: ignore[union-attr]
+
+    assert float(state("solar_power")) == 0
+    assert float(state("battery_power")) == -330
+    assert float(state("load_power")) == 330
+    assert float(state("balance")) == -330
+
+    # An unavailable source makes what depends on it unavailable, never 0.
+    set_sources(hass, mppt2=None, dc="nan")
+    await hass.async_block_till_done()
+    assert state("solar_power") == STATE_UNAVAILABLE
+    assert state("load_power") == STATE_UNAVAILABLE
+    assert state("balance") == STATE_UNAVAILABLE
+    assert float(state("battery_power")) == -330
+
+    assert await hass.config_entries.async_unload(system_entry.entry_id)
+    assert system_entry.state is ConfigEntryState.NOT_LOADED
