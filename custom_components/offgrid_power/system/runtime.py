@@ -37,6 +37,7 @@ from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRu
 
 from .choice import SystemChoice, parse_choice
 from .const import BATTERY_IN, BATTERY_OUT, LOAD
+from .energy_button import AddToEnergyDashboardButton
 from .entities import system_sensors
 from .insights import DayInsights, SystemSample
 from .readings import (
@@ -71,7 +72,7 @@ def store_for(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
 class SystemRuntime(OffGridRuntime):
     """One off-grid system: its readings, energy counters and insights."""
 
-    platforms = (Platform.SENSOR,)
+    platforms = (Platform.BUTTON, Platform.SENSOR)
 
     def __init__(self, hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
         super().__init__(hass, entry)
@@ -140,8 +141,11 @@ class SystemRuntime(OffGridRuntime):
     def async_add_platform_entities(
         self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
     ) -> None:
-        """Add the system device's sensors."""
-        async_add_entities(system_sensors(self))
+        """Add the system device's sensors, and its Energy dashboard button."""
+        if platform is Platform.BUTTON:
+            async_add_entities([AddToEnergyDashboardButton(self)])
+        else:
+            async_add_entities(system_sensors(self))
 
     @callback
     def async_add_listener(self, update: Callable[[], None]) -> CALLBACK_TYPE:
