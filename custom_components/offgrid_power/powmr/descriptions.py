@@ -191,9 +191,9 @@ def _diagnostic(key: str, *, enabled: bool = False) -> PowmrSensorEntityDescript
 
 
 def _battery_power(data: PowmrData) -> float | None:
-    # Home Assistant's convention: discharging is positive.
+    # The project's convention in every family: positive while charging (README, Energy dashboard).
     charging = data.derived.battery_power
-    return None if charging is None else round(-charging, 1)
+    return None if charging is None else round(charging, 1)
 
 
 def _output_current(data: PowmrData) -> float | None:

@@ -39,6 +39,7 @@ from .choice import SystemChoice, parse_choice
 from .const import BATTERY_IN, BATTERY_OUT, LOAD
 from .dashboard import async_follow_choice
 from .dashboard_button import CreateDashboardButton
+from .energy_button import AddToEnergyDashboardButton
 from .entities import system_sensors
 from .insights import DayInsights, SystemSample
 from .readings import (
@@ -73,7 +74,7 @@ def store_for(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
 class SystemRuntime(OffGridRuntime):
     """One off-grid system: its readings, energy counters and insights."""
 
-    platforms = (Platform.SENSOR, Platform.BUTTON)
+    platforms = (Platform.BUTTON, Platform.SENSOR)
 
     def __init__(self, hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
         super().__init__(hass, entry)
@@ -144,9 +145,9 @@ class SystemRuntime(OffGridRuntime):
     def async_add_platform_entities(
         self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
     ) -> None:
-        """Add the system device's sensors, and its dashboard button."""
+        """Add the system device's sensors, and its Energy dashboard and dashboard buttons."""
         if platform is Platform.BUTTON:
-            async_add_entities([CreateDashboardButton(self)])
+            async_add_entities([AddToEnergyDashboardButton(self), CreateDashboardButton(self)])
         else:
             async_add_entities(system_sensors(self))
 
