@@ -26,6 +26,7 @@ import aiohttp
 from .demo_api import DemoApi
 from .demo_families import load_parts
 from .demo_parts import HA_PORT, HOST, DemoPart
+from .demo_system import add_system
 
 ROOT = Path(__file__).resolve().parent.parent
 # The end-to-end test runs the demo on a port and in a folder of its own.
@@ -98,7 +99,8 @@ def prepare_config(parts: list[DemoPart]) -> None:
 
 
 async def add_devices(session: aiohttp.ClientSession, parts: list[DemoPart]) -> None:
-    """Run every part's config flows; on later runs they find their entries in place."""
+    """Run every part's config flows, then add the system over them and fill the
+    Energy dashboard; on later runs the flows find their entries in place."""
     api = DemoApi(session, URL)
     await api.login()
     for part in parts:
@@ -109,6 +111,10 @@ async def add_devices(session: aiohttp.ClientSession, parts: list[DemoPart]) -> 
                 # One device a previous, interrupted run half set up must not
                 # keep the others from the demo.
                 print(f"  {part.title}: not added ({err})")
+    try:
+        print(f"  Off-grid system: {await add_system(api)}")
+    except RuntimeError as err:
+        print(f"  Off-grid system: not added ({err})")
 
 
 async def wait_until_up(session: aiohttp.ClientSession, hass: asyncio.subprocess.Process) -> None:

@@ -36,6 +36,12 @@ class SimulatedDay:
     day_seconds: float = SECONDS_PER_DAY
     start_hour: float = 12.0
 
+    @classmethod
+    def on_wall_clock(cls, day_seconds: float, now: float) -> SimulatedDay:
+        """A day whose hour follows the Unix clock ``now``: simulators started at
+        different moments with the same ``day_seconds`` agree on the time of day."""
+        return cls(day_seconds, start_hour=24.0 * (now % day_seconds) / day_seconds)
+
     @property
     def time_scale(self) -> float:
         """Simulated seconds per real second."""

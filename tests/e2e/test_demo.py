@@ -1,4 +1,5 @@
-"""`make demo` end to end: a real HA starts, shows every simulated device live, and stops cleanly."""
+"""`make demo` end to end: a real HA starts, shows every simulated device and the off-grid
+system live, fills the Energy dashboard, and stops cleanly."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ async def test_demo_serves_the_integration_and_stops_on_ctrl_c(tmp_path: Path) -
             await api.login()
             flow = await api.start_flow()
             assert flow["type"] == "menu"
-            assert flow["menu_options"] == ["powmr", "victron", "masterbus"]
+            assert flow["menu_options"] == ["powmr", "victron", "masterbus", "system"]
 
             # Every family's devices report numbers, and the numbers move.
             first = await _live_values(api)
@@ -69,6 +70,29 @@ async def test_demo_serves_the_integration_and_stops_on_ctrl_c(tmp_path: Path) -
                 if changed == set(first):
                     break
             assert changed == set(first), first
+
+            # The system over the three families is among them, and its button filled the
+            # Energy dashboard with its solar sources, battery and loads.
+            registry = await api.entity_registry()
+            button = next(e for e in registry if e["unique_id"].endswith("_add_to_energy"))
+            system = button["config_entry_id"]
+            assert system in first, demo.output()
+            ours = {e["entity_id"] for e in registry if e["platform"] == "offgrid_power"}
+            prefs = await api.energy_prefs()
+            sources = prefs["energy_sources"]
+            solar = [s["stat_energy_from"] for s in sources if s["type"] == "solar"]
+            battery = [s for s in sources if s["type"] == "battery"]
+            assert len(solar) == 2, prefs
+            assert set(solar) <= ours
+            assert len(battery) == 1, prefs
+            assert {battery[0]["stat_energy_from"], battery[0]["stat_energy_to"]} <= set(
+                first[system]
+            )
+            assert [d["stat_consumption"] for d in prefs["device_consumption"]] == [
+                e["entity_id"]
+                for e in registry
+                if e["config_entry_id"] == system and e["unique_id"].endswith("_load_energy")
+            ]
 
         demo.process.send_signal(signal.SIGINT)
         async with asyncio.timeout(60):
