@@ -8,6 +8,7 @@ user installs nothing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -53,7 +54,11 @@ class DashboardContent:
     loads: tuple[str, ...] = ()
     # The Energy dashboard is set up: its cards and day picker have data.
     energy: bool = False
-    devices: tuple[DeviceSection, ...] = field(default=())
+    # It has a grid source, which the energy distribution card cannot do without.
+    energy_grid: bool = False
+    devices: tuple[DeviceSection, ...] = ()
+    # Short tile names (the entity's own name, without its device's).
+    names: Mapping[str, str] = field(default_factory=dict)
 
 
 def _heading(text: str, icon: str | None = None) -> Card:
@@ -63,8 +68,14 @@ def _heading(text: str, icon: str | None = None) -> Card:
     return card
 
 
-def _tile(entity_id: str) -> Card:
-    return {"type": "tile", "entity": entity_id}
+def _tiles(content: DashboardContent, entity_ids: tuple[str, ...]) -> list[Card]:
+    tiles: list[Card] = []
+    for entity_id in entity_ids:
+        tile: Card = {"type": "tile", "entity": entity_id}
+        if name := content.names.get(entity_id):
+            tile["name"] = name
+        tiles.append(tile)
+    return tiles
 
 
 def _section(cards: list[Card]) -> Card:
@@ -92,6 +103,16 @@ CHARTS: Final = (
 )
 
 
+def _energy_cards(content: DashboardContent) -> list[Card]:
+    """Where today's energy came from and went, from the Energy dashboard's own data."""
+    cards: list[Card] = [_heading("Energy today", "mdi:lightning-bolt")]
+    # Home Assistant's distribution card needs a grid; an off-grid system has none.
+    if content.energy_grid:
+        cards.append({"type": "energy-distribution"})
+    cards += [{"type": "energy-solar-graph"}, {"type": "energy-sources-table"}]
+    return cards
+
+
 def _today_view(content: DashboardContent) -> Card:
     sections: list[Card] = []
     if content.insights or content.now:
@@ -99,9 +120,9 @@ def _today_view(content: DashboardContent) -> Card:
             _section(
                 [
                     _heading("Now", "mdi:flash"),
-                    *map(_tile, content.now),
+                    *_tiles(content, content.now),
                     _heading("Today", "mdi:calendar-today"),
-                    *map(_tile, content.insights),
+                    *_tiles(content, content.insights),
                 ]
             )
         )
@@ -116,17 +137,17 @@ def _today_view(content: DashboardContent) -> Card:
                     "entities": entities,
                 }
             )
-    if content.energy:
-        charts.append({"type": "energy-distribution", "link_dashboard": True})
     if len(charts) > 1:
         sections.append(_section(charts))
+    if content.energy:
+        sections.append(_section(_energy_cards(content)))
     for device in content.devices:
         sections.append(
             _section(
                 [
                     _heading(device.name, "mdi:devices"),
-                    *map(_tile, device.values),
-                    *map(_tile, device.problems),
+                    *_tiles(content, device.values),
+                    *_tiles(content, device.problems),
                 ]
             )
         )

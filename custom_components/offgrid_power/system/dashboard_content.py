@@ -9,6 +9,7 @@ voltages draw the lines over the battery voltage.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Final
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
@@ -109,6 +110,17 @@ class _Finder:
             == BinarySensorDeviceClass.PROBLEM
         ]
 
+    def short_names(self, entity_ids: Iterable[str]) -> dict[str, str]:
+        """Each entity's own name (a user's rename first), for entities named under a device."""
+        names: dict[str, str] = {}
+        for entity_id in entity_ids:
+            registered = self.entities.async_get(entity_id)
+            if registered is None or not registered.has_entity_name:
+                continue
+            if name := registered.name or registered.original_name:
+                names[entity_id] = name
+        return names
+
     def device_name(self, device_id: str) -> str:
         device = self.devices.async_get(device_id)
         if device is None:
@@ -116,12 +128,14 @@ class _Finder:
         return device.name_by_user or device.name or device_id
 
 
-async def energy_configured(hass: HomeAssistant) -> bool:
-    """Whether the Energy dashboard has sources, which its cards and date picker need."""
+async def energy_source_types(hass: HomeAssistant) -> set[str]:
+    """The Energy dashboard's kinds of source (solar, battery, grid...), which its cards need."""
     if "energy" not in hass.config.components:
-        return False
+        return set()
     preferences = (await async_get_manager(hass)).data
-    return bool(preferences and preferences.get("energy_sources"))
+    if preferences is None:
+        return set()
+    return {source["type"] for source in preferences["energy_sources"]}
 
 
 async def async_dashboard_content(
@@ -148,10 +162,11 @@ async def async_dashboard_content(
                 problems=tuple(find.problems(device_id)),
             )
         )
+    energy = await energy_source_types(hass)
     loads = [choice.ac_load_power, choice.dc_load_power]
     if choice.ac_load_power and choice.dc_load_power:
         loads.append(find.system_entity("load_power"))
-    return DashboardContent(
+    content = DashboardContent(
         title=entry.title,
         insights=find.existing(find.system_entity(key) for key in INSIGHT_KEYS),
         now=find.existing([choice.battery_soc, *(find.system_entity(key) for key in NOW_KEYS)]),
@@ -161,6 +176,11 @@ async def async_dashboard_content(
         solar_sources=find.existing(source.power for source in choice.solar),
         solar_total=find.system_entity("solar_power") if len(choice.solar) > 1 else None,
         loads=find.existing(loads),
-        energy=await energy_configured(hass),
+        energy=bool(energy),
+        energy_grid="grid" in energy,
         devices=tuple(section for section in sections if section.values or section.problems),
     )
+    tiles = [*content.insights, *content.now]
+    for section in content.devices:
+        tiles += [*section.values, *section.problems]
+    return replace(content, names=find.short_names(tiles))

@@ -143,6 +143,14 @@ async def test_the_button_makes_one_dashboard_and_rewrites_it_in_place(
         "sensor", DOMAIN, f"{system_entry.entry_id}_battery_full_at"
     )
     assert insight in shown
+    # Tiles carry the entity's own name; the section heading names the device.
+    tiles = [
+        card
+        for section in config["views"][0]["sections"]
+        for card in section["cards"]
+        if card["type"] == "tile"
+    ]
+    assert {"type": "tile", "entity": insight, "name": "Battery full at"} in tiles
     assert {VOLTAGE, BULK, FLOAT, MPPT_1, MPPT_2, AC_LOAD, FAULT} <= shown
     # Every card refers to an entity that exists.
     assert shown <= system_ids | {state.entity_id for state in hass.states.async_all()}
@@ -225,7 +233,15 @@ async def test_energy_preferences_add_the_energy_cards_and_the_day_view(
 
     config = await _config(hass, system_entry)
     assert [view["path"] for view in config["views"]] == ["today", "days"]
-    assert "energy-distribution" in _card_types(config)
+    types = _card_types(config)
+    assert {"energy-solar-graph", "energy-sources-table"} <= set(types)
+    # Home Assistant's distribution card fails without a grid source: none here.
+    assert "energy-distribution" not in types
+
+    grid = {"type": "grid", "flow_from": [], "flow_to": [], "cost_adjustment_day": 0.0}
+    await manager.async_update({"energy_sources": [*manager.data["energy_sources"], grid]})
+    await _press(hass, system_entry)
+    assert "energy-distribution" in _card_types(await _config(hass, system_entry))
     days = config["views"][1]["sections"][0]["cards"]
     assert days[0] == {"type": "energy-date-selection"}
     assert {card["type"] for card in days[1:]} == {"statistics-graph"}
