@@ -117,9 +117,9 @@ async def browser_page(origin: str, profile: Path) -> AsyncIterator[tuple[Page, 
             await context.close()
 
 
-async def screenshot(page: Page, name: str) -> Path:
-    """Save the page as build/screenshots/<name>.png."""
+async def screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:
+    """Save the page (the window, or all of it) as build/screenshots/<name>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    await page.screenshot(path=path)
+    await page.screenshot(path=path, full_page=full_page)
     return path

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 import os
 from pathlib import Path
+import re
 import signal
 import socket
 import subprocess
@@ -53,6 +54,12 @@ class RunningDemo:
     def output(self) -> str:
         """Everything it printed so far, for failure messages."""
         return self.log.read_text(errors="replace")
+
+    def ready_page(self) -> str:
+        """The page the demo says to open (the system dashboard once it made one)."""
+        found = re.search(r"Ready: open (\S+) in", self.output())
+        assert found is not None, self.output()
+        return found.group(1)
 
 
 @contextmanager

@@ -8,14 +8,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import pytest_socket
 
 from simulators.powmr.simulator import PowmrSimulator, SimulatorConfig
 
-from .browser import browser_page, chromium_or_skip, screenshot
+if TYPE_CHECKING:
+    from playwright.async_api import Page
+
+from .browser import BrowserLog, browser_page, chromium_or_skip, screenshot
 from .demo_run import RunningDemo, demo_release_only, running_demo
+
+# A card's text as a person sees it: through its shadow roots.
+COMPOSED_TEXT = """element => {
+    const seen = [];
+    const walk = node => {
+        if (node.nodeType === Node.TEXT_NODE && node.textContent.trim()) {
+            seen.push(node.textContent.trim());
+        }
+        if (node.shadowRoot) walk(node.shadowRoot);
+        node.childNodes.forEach(walk);
+    };
+    walk(element);
+    return seen.join("\\n");
+}"""
 
 pytestmark = [pytest.mark.xdist_group("demo"), demo_release_only]
 
@@ -74,3 +92,49 @@ async def test_a_person_adds_a_powmr_inverter(demo: RunningDemo, tmp_path: Path)
         await screenshot(page, "device-page")
 
         assert log.mentioning("offgrid_power") == [], log
+
+
+async def _every_card_rendered(page: Page, log: BrowserLog) -> None:
+    """No error card, no "entity not available" warning, no page error."""
+    assert await page.locator("hui-error-card").count() == 0
+    warnings = await page.locator("hui-warning").all_inner_texts()
+    assert warnings == []
+    assert log.page_errors == []
+    assert log.mentioning("offgrid", "off_grid") == [], log
+
+
+async def test_the_system_dashboard_shows_live_values(demo: RunningDemo, tmp_path: Path) -> None:
+    """The demo made the dashboard with the system's button and opens on it."""
+    dashboard = demo.ready_page()
+    assert "/offgrid-" in dashboard, demo.output()
+    async with browser_page(demo.url, tmp_path / "profile") as (page, log):
+        await page.goto(dashboard)
+        # Today: the live values and insights as tiles, the four graphs, the energy cards.
+        tiles = page.locator("hui-tile-card")
+        await tiles.nth(9).wait_for()
+        graphs = page.locator("hui-history-graph-card")
+        assert await graphs.count() == 4
+        for index in range(4):
+            await graphs.nth(index).locator("ha-chart-base").wait_for()
+        await page.locator("hui-energy-solar-graph-card ha-chart-base").wait_for()
+        await page.locator("hui-energy-sources-table-card table").wait_for()
+        await _every_card_rendered(page, log)
+
+        texts = [await tile.evaluate(COMPOSED_TEXT) for tile in await tiles.all()]
+        assert not [text for text in texts if "Unavailable" in text], texts
+        # The "Now" tiles (state of charge, solar, battery, load, balance) show numbers.
+        now = [text.split("\n")[-1] for text in texts[:5]]
+        assert all(any(c.isdigit() for c in value) for value in now), texts
+        # The voltage graph draws the absorption and float targets by name.
+        voltage = graphs.first
+        await voltage.get_by_text("Absorption target").wait_for()
+        await voltage.get_by_text("Float target").wait_for()
+        await screenshot(page, "system-dashboard")
+        await screenshot(page, "system-dashboard-full", full_page=True)
+
+        # Any day from midnight to midnight, on the Energy date picker.
+        await page.goto(f"{dashboard}/days")
+        await page.locator("hui-energy-date-selection-card").wait_for()
+        assert await page.locator("hui-statistics-graph-card").count() == 4
+        await _every_card_rendered(page, log)
+        await screenshot(page, "system-dashboard-days")
