@@ -12,6 +12,7 @@ from homeassistant.helpers import issue_registry as ir
 from custom_components.offgrid_power.const import DOMAIN
 from custom_components.offgrid_power.models import OffGridConfigEntry
 
+from .choice import parse_choice
 from .dashboard import async_entry_removed
 from .repairs import issue_id
 from .runtime import SystemRuntime, store_for
@@ -21,7 +22,15 @@ async def async_create_runtime(hass: HomeAssistant, entry: OffGridConfigEntry) -
     """Restore the system's day and start listening to its sources."""
     runtime = SystemRuntime(hass, entry)
     await runtime.async_start()
+    entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
     return runtime
+
+
+async def _async_reload_on_change(hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
+    # The options flow changed the choice or the thresholds; a reconfigure reloads by itself.
+    runtime = entry.runtime_data
+    if isinstance(runtime, SystemRuntime) and parse_choice(entry.options) != runtime.choice:
+        hass.config_entries.async_schedule_reload(entry.entry_id)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: OffGridConfigEntry) -> None:

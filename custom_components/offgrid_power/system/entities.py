@@ -26,6 +26,7 @@ from homeassistant.const import (
     UnitOfPower,
     UnitOfTime,
 )
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.typing import StateType
 
@@ -123,7 +124,7 @@ SYSTEM_SENSORS: tuple[SystemSensorEntityDescription, ...] = (
     _power("battery_power", lambda rt: rt.sample.battery_power),
     _power("load_power", lambda rt: rt.sample.load_power),
     _power("balance", lambda rt: rt.sample.balance),
-    _energy("solar_energy", lambda rt: rt.solar_energy),
+    _energy("solar_energy", lambda rt: rt.solar_total.total_kwh),
     _energy("battery_in_energy", lambda rt: rt.counters[BATTERY_IN].total_kwh),
     _energy("battery_out_energy", lambda rt: rt.counters[BATTERY_OUT].total_kwh),
     _energy("load_energy", lambda rt: rt.counters[LOAD].total_kwh),
@@ -327,7 +328,7 @@ class SystemValueSensor(SystemSensor):
     entity_description: SystemSensorEntityDescription
 
     def __init__(self, runtime: SystemRuntime, description: SystemSensorEntityDescription) -> None:
-        super().__init__(runtime, f"{runtime.entry.entry_id}_{description.key}")
+        super().__init__(runtime, unique_id(runtime.entry.entry_id, description.key))
         self.entity_description = description
 
     def _current(self) -> Value:
@@ -349,7 +350,7 @@ class SourceValueSensor(SystemSensor):
         source: SolarSource,
         source_name: str,
     ) -> None:
-        super().__init__(runtime, f"{runtime.entry.entry_id}_{source.key}_{description.key}")
+        super().__init__(runtime, unique_id(runtime.entry.entry_id, description.key, source))
         self.entity_description = description
         self._source = source
         self._attr_translation_placeholders = {"source": source_name}
@@ -359,8 +360,21 @@ class SourceValueSensor(SystemSensor):
 
 
 def _source_name(runtime: SystemRuntime, source: SolarSource) -> str:
-    state = runtime.hass.states.get(source.power)
-    return state.name if state is not None else source.power
+    """The source's friendly name; at startup its integration may not have written a state yet."""
+    hass = runtime.hass
+    if (state := hass.states.get(source.power)) is not None:
+        return state.name
+    entry = er.async_get(hass).async_get(source.power)
+    if entry is None or not (name := entry.name or entry.original_name):
+        return source.power
+    device = dr.async_get(hass).async_get(entry.device_id) if entry.device_id else None
+    device_name = device and (device.name_by_user or device.name)
+    return f"{device_name} {name}" if entry.has_entity_name and device_name else name
+
+
+def unique_id(entry_id: str, key: str, source: SolarSource | None = None) -> str:
+    """A system sensor's unique id: ``<entry_id>_<key>``, or ``<entry_id>_<source key>_<key>``."""
+    return f"{entry_id}_{source.key}_{key}" if source else f"{entry_id}_{key}"
 
 
 def system_sensors(runtime: SystemRuntime) -> list[SystemSensor]:

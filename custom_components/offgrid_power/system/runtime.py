@@ -1,8 +1,9 @@
 """The system runtime: listens to the chosen entities and keeps the system's values.
 
-Every state change of a chosen entity updates one `Reading`; the runtime then
-builds a `SystemSample`, feeds the energy counters and the day's insights, and
-tells its entities, which write a state only when their value changed. A
+State changes of the chosen entities are collected; a refresh (right away, or
+at most once a second under a burst) reads them into `Reading`s, builds a
+`SystemSample`, feeds the energy counters and the day's insights, and tells
+its entities, which write a state only when their value changed. A
 timer keeps the counters integrating while the sources hold a steady value
 (Home Assistant fires no event for an unchanged state) and starts the new day
 at local midnight.
@@ -10,6 +11,7 @@ at local midnight.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -19,6 +21,7 @@ from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, Home
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import (
+    async_call_later,
     async_track_state_change_event,
     async_track_time_change,
     async_track_time_interval,
@@ -40,7 +43,7 @@ from .const import BATTERY_IN, BATTERY_OUT, LOAD
 from .dashboard import async_follow_choice
 from .dashboard_button import CreateDashboardButton
 from .energy_button import AddToEnergyDashboardButton
-from .entities import system_sensors
+from .entities import SystemSensor, system_sensors
 from .insights import DayInsights, SystemSample
 from .readings import (
     ENERGY,
@@ -55,6 +58,7 @@ from .readings import (
     read_number,
 )
 from .repairs import issue_id, missing_entities, update_battery_issue
+from .solar_total import SolarTotal
 
 # Steady sources send no events: integrate the held values this often, and
 # never bridge more than MAX_STEP without a sample (Home Assistant was down).
@@ -64,6 +68,9 @@ ENERGY_MAX_STEP_SECONDS: Final = 90.0
 SOURCE_MAX_POWER_KW: Final = 50.0
 STORE_VERSION: Final = 1
 SAVE_DELAY_SECONDS: Final = 10.0
+# Bursts of state changes (every source of a polled device at once, a flood of
+# Bluetooth advertisements) become one refresh and one round of state writes.
+MIN_REFRESH_INTERVAL: Final = timedelta(seconds=1)
 
 
 def store_for(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
@@ -92,14 +99,24 @@ class SystemRuntime(OffGridRuntime):
                 if source.energy
                 else EnergyCounter(ENERGY_MAX_STEP_SECONDS)
             )
+        self.solar_total: SolarTotal = SolarTotal()
         self.insights: DayInsights = DayInsights(
             dt_util.get_default_time_zone(), self.choice.thresholds
         )
         self.sample: SystemSample = SystemSample(at=dt_util.utcnow())
         self._quantities = self._quantity_of_each_entity()
+        self._energy_sources = {s.energy: s.key for s in self.choice.solar if s.energy}
         self._store = store_for(hass, entry.entry_id)
         self._listeners: list[Callable[[], None]] = []
         self._unsubscribe: list[CALLBACK_TYPE] = []
+        # State changes are collected and handled together, at most once per
+        # MIN_REFRESH_INTERVAL (at once when the last refresh is older).
+        self._changed: set[str] = set()
+        self._appeared_or_removed: set[str] = set()
+        self._refresh_scheduled = False
+        self._last_refresh = dt_util.utcnow() - MIN_REFRESH_INTERVAL
+        self._scheduled_handle: asyncio.Handle | None = None
+        self._scheduled_timer: CALLBACK_TYPE | None = None
 
     def _quantity_of_each_entity(self) -> dict[str, Quantity]:
         choice = self.choice
@@ -140,6 +157,10 @@ class SystemRuntime(OffGridRuntime):
         """Stop listening and store the day so far."""
         while self._unsubscribe:
             self._unsubscribe.pop()()
+        if self._scheduled_handle is not None:
+            self._scheduled_handle.cancel()
+        if self._scheduled_timer is not None:
+            self._scheduled_timer()
         await self._store.async_save(self._to_store())
 
     def async_add_platform_entities(
@@ -149,7 +170,17 @@ class SystemRuntime(OffGridRuntime):
         if platform is Platform.BUTTON:
             async_add_entities([AddToEnergyDashboardButton(self), CreateDashboardButton(self)])
         else:
-            async_add_entities(system_sensors(self))
+            async_add_entities(self._sensors())
+
+    def _sensors(self) -> list[SystemSensor]:
+        """The sensors of the current choice; those of sources no longer chosen leave the registry."""
+        sensors = system_sensors(self)
+        current = {sensor.unique_id for sensor in sensors}
+        registry = er.async_get(self.hass)
+        for stale in er.async_entries_for_config_entry(registry, self.entry.entry_id):
+            if stale.domain == Platform.SENSOR and stale.unique_id not in current:
+                registry.async_remove(stale.entity_id)
+        return sensors
 
     @callback
     def async_add_listener(self, update: Callable[[], None]) -> CALLBACK_TYPE:
@@ -161,13 +192,25 @@ class SystemRuntime(OffGridRuntime):
 
     @callback
     def _on_state_change(self, event: Event[EventStateChangedData]) -> None:
+        # Kept to a set insertion: this runs for every state change of every
+        # source, and a busy installation sends many a second.
         entity_id = event.data["entity_id"]
-        self._read(entity_id)
-        if entity_id in self.choice.battery_entities and (
-            event.data["old_state"] is None or event.data["new_state"] is None
-        ):
-            self._check_battery_entities()
-        self._refresh(event.time_fired)
+        self._changed.add(entity_id)
+        if event.data["old_state"] is None or event.data["new_state"] is None:
+            self._appeared_or_removed.add(entity_id)
+        if self._refresh_scheduled:
+            return
+        self._refresh_scheduled = True
+        wait = (self._last_refresh + MIN_REFRESH_INTERVAL - dt_util.utcnow()).total_seconds()
+        if wait <= 0:
+            self._scheduled_handle = self.hass.loop.call_soon(self._scheduled_refresh)
+        else:
+            self._scheduled_timer = async_call_later(self.hass, wait, self._scheduled_refresh)
+
+    @callback
+    def _scheduled_refresh(self, _: datetime | None = None) -> None:
+        self._scheduled_handle = self._scheduled_timer = None
+        self._refresh(dt_util.utcnow())
 
     @callback
     def _on_tick(self, now: datetime) -> None:
@@ -196,7 +239,11 @@ class SystemRuntime(OffGridRuntime):
             self.charger_full, reason = read_charger_full(state)
             self.readings[entity_id] = Reading(None, reason)
         if (quantity := self._quantities.get(entity_id)) is not None:
-            self.readings[entity_id] = read_number(state, quantity)
+            reading = self.readings[entity_id] = read_number(state, quantity)
+            if (source := self._energy_sources.get(entity_id)) is not None:
+                # A kWh sensor is fed when it changes, not on every tick: its
+                # plausibility bound is the growth since its previous change.
+                self.counters[source].add(reading.value, dt_util.utcnow().timestamp())
 
     def value(self, entity_id: str | None) -> float | None:
         """A source's current value, None if not chosen or not valid."""
@@ -220,6 +267,15 @@ class SystemRuntime(OffGridRuntime):
 
     @callback
     def _refresh(self, now: datetime) -> None:
+        """Read the sources that changed, then feed the counters and insights."""
+        self._refresh_scheduled = False
+        self._last_refresh = now
+        changed, self._changed = self._changed, set()
+        for entity_id in changed:
+            self._read(entity_id)
+        if self._appeared_or_removed & set(self.choice.battery_entities):
+            self._check_battery_entities()
+        self._appeared_or_removed.clear()
         at = now.timestamp()
         choice = self.choice
         battery = self._battery_power()
@@ -229,8 +285,10 @@ class SystemRuntime(OffGridRuntime):
         self.counters[BATTERY_OUT].add(None if battery is None else max(-battery, 0.0), at)
         self.counters[LOAD].add(load, at)
         for source in choice.solar:
-            fed = self.value(source.energy) if source.energy else solar[source.key]
-            self.counters[source.key].add(fed, at)
+            if not source.energy:
+                self.counters[source.key].add(solar[source.key], at)
+        source_energy = {s.key: self.counters[s.key].total_kwh for s in choice.solar}
+        self.solar_total.update(source_energy)
         self.sample = SystemSample(
             at=now,
             battery_voltage=self.value(choice.battery_voltage),
@@ -239,23 +297,19 @@ class SystemRuntime(OffGridRuntime):
             solar_power=solar,
             load_power=load,
             charger_full=self.charger_full,
-            source_energy={s.key: self.counters[s.key].total_kwh for s in choice.solar},
+            source_energy=source_energy,
             load_energy=self.counters[LOAD].total_kwh,
         )
         self.insights.observe(self.sample)
         for update in list(self._listeners):
             update()
 
-    @property
-    def solar_energy(self) -> float:
-        """Every source's lifetime kWh."""
-        return sum(self.counters[source.key].total_kwh for source in self.choice.solar)
-
     # -- persistence -----------------------------------------------------
 
     def _to_store(self) -> dict[str, Any]:
         return {
             "counters": {name: counter.as_dict() for name, counter in self.counters.items()},
+            "solar_total": self.solar_total.as_dict(),
             "insights": self.insights.as_dict(),
         }
 
@@ -265,6 +319,8 @@ class SystemRuntime(OffGridRuntime):
             for name, counter in self.counters.items():
                 if isinstance(data := counters.get(name), dict):
                     counter.restore(data)
+        if isinstance(solar_total := stored.get("solar_total"), dict):
+            self.solar_total.restore(solar_total)
         if isinstance(insights := stored.get("insights"), dict):
             self.insights.restore(insights)
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import (
     ATTR_DEVICE_CLASS,
     ATTR_UNIT_OF_MEASUREMENT,
     STATE_UNAVAILABLE,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.offgrid_power.const import CONF_FAMILY, DOMAIN, SYSTEM_KIND
 from custom_components.offgrid_power.system.const import (
@@ -25,6 +29,7 @@ from custom_components.offgrid_power.system.const import (
     CONF_SOURCE_ENERGY,
     CONF_SOURCE_POWER,
 )
+from tests.system.profile import Moment, moment
 
 SOC = "sensor.shunt_soc"
 VOLTAGE = "sensor.shunt_voltage"
@@ -114,3 +119,86 @@ def system_entry(hass: HomeAssistant) -> MockConfigEntry:
     )
     entry.add_to_hass(hass)
     return entry
+
+
+STEP = timedelta(minutes=1)
+
+
+class SimulatedDay:
+    """Drives the sources through `tests.system.profile` with frozen time.
+
+    Every step moves the clock, writes every source (only changed values fire
+    events, as in a real install) and fires the timers that came due. MPPT 1's
+    own kWh sensor counts as its charger would.
+    """
+
+    def __init__(self, hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+        self.hass = hass
+        self.freezer = freezer
+        self.mppt1_kwh = 100.0
+        self.last: tuple[datetime, Moment] | None = None
+
+    async def run(self, start: datetime, end: datetime, step: timedelta = STEP) -> None:
+        at = start
+        while at < end:
+            await self.at(at)
+            at += step
+
+    async def at(self, at: datetime) -> None:
+        self.freezer.move_to(at)
+        now = moment(dt_util.as_local(at))
+        if self.last is not None and at - self.last[0] <= timedelta(minutes=5):
+            self.mppt1_kwh += self.last[1].mppt1 * (at - self.last[0]).total_seconds() / 3.6e6
+        self.last = (at, now)
+        set_sources(
+            self.hass,
+            soc=now.soc,
+            voltage=now.voltage,
+            battery=round(now.battery, 1),
+            charger="off",
+            mppt1=now.mppt1,
+            mppt1_energy=round(self.mppt1_kwh, 3),
+            mppt2=now.mppt2,
+            ac=now.ac,
+            dc=now.dc,
+        )
+        async_fire_time_changed(self.hass, at)
+        await self.hass.async_block_till_done()
+
+
+def local(day: date, hour: int, minute: int = 0) -> datetime:
+    """A wall-clock time in Home Assistant's time zone, as aware UTC."""
+    return dt_util.as_utc(
+        datetime.combine(day, time(hour, minute), dt_util.get_default_time_zone())
+    )
+
+
+@pytest.fixture
+async def amsterdam(hass: HomeAssistant) -> None:
+    """Home Assistant's time zone is Europe/Amsterdam (DST on the last Sundays of March and October)."""
+    await hass.config.async_set_time_zone("Europe/Amsterdam")
+
+
+@pytest.fixture
+def day(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> SimulatedDay:
+    return SimulatedDay(hass, freezer)
+
+
+def system_state(hass: HomeAssistant, entry: MockConfigEntry, key: str) -> str:
+    """The state of one of the system's sensors, by its unique-id key."""
+    entity_id = er.async_get(hass).async_get_entity_id("sensor", DOMAIN, f"{entry.entry_id}_{key}")
+    assert entity_id is not None, key
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+async def settle(hass: HomeAssistant) -> None:
+    """Let the system handle the state changes written so far.
+
+    It refreshes at most once a second, so once the state changes have reached
+    it the clock is moved past that.
+    """
+    await hass.async_block_till_done()
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
+    await hass.async_block_till_done()

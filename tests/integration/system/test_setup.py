@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.offgrid_power.const import DOMAIN
 
-from .conftest import night, set_sources
+from .conftest import night, set_sources, settle
 
 
 async def test_system_device_and_entities(
@@ -49,7 +50,7 @@ async def test_system_device_and_entities(
 
     # An unavailable source makes what depends on it unavailable, never 0.
     set_sources(hass, mppt2=None, dc="nan")
-    await hass.async_block_till_done()
+    await settle(hass)
     assert state("solar_power") == STATE_UNAVAILABLE
     assert state("load_power") == STATE_UNAVAILABLE
     assert state("balance") == STATE_UNAVAILABLE
@@ -57,3 +58,25 @@ async def test_system_device_and_entities(
 
     assert await hass.config_entries.async_unload(system_entry.entry_id)
     assert system_entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_a_burst_of_changes_is_one_refresh(
+    hass: HomeAssistant, system_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    night(hass)
+    assert await hass.config_entries.async_setup(system_entry.entry_id)
+    await hass.async_block_till_done()
+    solar = er.async_get(hass).async_get_entity_id(
+        "sensor", DOMAIN, f"{system_entry.entry_id}_solar_power"
+    )
+    writes = async_capture_events(hass, EVENT_STATE_CHANGED)
+
+    # A chatty source, all within the same second.
+    for watts in range(100, 1100, 100):
+        set_sources(hass, mppt1=watts)
+        await hass.async_block_till_done()
+    await settle(hass)
+
+    solar_writes = [event for event in writes if event.data["entity_id"] == solar]
+    assert len(solar_writes) == 1
+    assert float(solar_writes[0].data["new_state"].state) == 1000
