@@ -10,7 +10,6 @@ Removing the system entry raises a repair issue that offers to remove it.
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Final
 
 from homeassistant.components import websocket_api
@@ -34,8 +33,6 @@ from custom_components.offgrid_power.models import OffGridConfigEntry
 from .choice import parse_choice
 from .dashboard_cards import ICON, lovelace_config
 from .dashboard_content import async_dashboard_content
-
-_LOGGER = logging.getLogger(__name__)
 
 # The lovelace component keeps its dashboards collection only inside its
 # websocket API; this command's handler is a method of the object that holds it.
@@ -83,6 +80,11 @@ def _item_id(collection: DashboardsCollection, path: str) -> str | None:
     return None
 
 
+def _exists(hass: HomeAssistant, path: str) -> bool:
+    """Whether the dashboard is still there (the user may have deleted it in Settings)."""
+    return LOVELACE_DATA in hass.data and path in hass.data[LOVELACE_DATA].dashboards
+
+
 def _built_from(entry: OffGridConfigEntry) -> list[str]:
     return sorted(parse_choice(entry.options).entity_ids)
 
@@ -109,14 +111,19 @@ async def async_create_or_update(hass: HomeAssistant, entry: OffGridConfigEntry)
 
 async def async_follow_choice(hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
     """Rebuild an existing dashboard whose system chose other entities since (options)."""
-    built = await _store(hass).async_load() or {}
+    store = _store(hass)
+    built = await store.async_load() or {}
     if entry.entry_id not in built or built[entry.entry_id] == _built_from(entry):
         return
-    try:
-        await async_create_or_update(hass, entry)
-    except HomeAssistantError as err:
+    if LOVELACE_DATA not in hass.data:
         # Without the frontend there is nothing to keep up to date.
-        _LOGGER.debug("System dashboard not updated: %s", err)
+        return
+    if not _exists(hass, url_path(entry.entry_id)):
+        # Deleted by the user: not ours to bring back.
+        del built[entry.entry_id]
+        await store.async_save(built)
+        return
+    await async_create_or_update(hass, entry)
 
 
 async def async_entry_removed(hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
@@ -126,6 +133,8 @@ async def async_entry_removed(hass: HomeAssistant, entry: OffGridConfigEntry) ->
     if built.pop(entry.entry_id, None) is None:
         return
     await store.async_save(built)
+    if not _exists(hass, url_path(entry.entry_id)):
+        return
     ir.async_create_issue(
         hass,
         DOMAIN,

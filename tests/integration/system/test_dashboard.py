@@ -42,7 +42,8 @@ async def frontend_parts(hass: HomeAssistant) -> None:
 @pytest.fixture
 def inverter(hass: HomeAssistant) -> str:
     """An Off-Grid Power inverter device with the battery voltage, targets and a problem sensor."""
-    entry = MockConfigEntry(domain=DOMAIN, title="Inverter", data={"family": "test"})
+    # Registered as a PowMr entry would register them; the entry itself is never set up.
+    entry = MockConfigEntry(domain="test", title="Inverter")
     entry.add_to_hass(hass)
     device = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, identifiers={(DOMAIN, "inverter")}, name="Inverter"
@@ -286,6 +287,34 @@ async def test_no_issue_when_no_dashboard_was_made(
     night(hass)
     assert await hass.config_entries.async_setup(system_entry.entry_id)
     await hass.async_block_till_done()
+    await hass.config_entries.async_remove(system_entry.entry_id)
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id(system_entry.entry_id)) is None
+
+
+@pytest.mark.usefixtures("frontend_parts", "inverter")
+async def test_a_dashboard_the_user_deleted_stays_deleted(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator, system_entry: MockConfigEntry
+) -> None:
+    night(hass)
+    assert await hass.config_entries.async_setup(system_entry.entry_id)
+    await hass.async_block_till_done()
+    await _press(hass, system_entry)
+    path = url_path(system_entry.entry_id)
+    # Deleted in Settings → Dashboards.
+    ours = next(d for d in await _dashboards(hass, hass_ws_client) if d["url_path"] == path)
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {"type": "lovelace/dashboards/delete", "dashboard_id": ours["id"]}
+    )
+    assert (await client.receive_json())["success"]
+
+    # A changed choice does not bring it back, and removing the system asks nothing.
+    options = {**OPTIONS, CONF_SOLAR_SOURCES: OPTIONS[CONF_SOLAR_SOURCES][:1]}
+    hass.config_entries.async_update_entry(system_entry, options=options)
+    assert await hass.config_entries.async_reload(system_entry.entry_id)
+    await hass.async_block_till_done()
+    assert not any(d["url_path"] == path for d in await _dashboards(hass, hass_ws_client))
     await hass.config_entries.async_remove(system_entry.entry_id)
     await hass.async_block_till_done()
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id(system_entry.entry_id)) is None
