@@ -23,7 +23,7 @@ from .system import (
     async_create_runtime as async_create_system_runtime,
     async_remove_entry as async_remove_system_entry,
 )
-from .victron import async_create_runtime as async_create_victron_runtime
+from .victron.runtime import async_create_runtime as async_create_victron_runtime
 
 type RuntimeFactory = Callable[[HomeAssistant, OffGridConfigEntry], Awaitable[OffGridRuntime]]
 
