@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
@@ -173,3 +174,19 @@ async def test_bad_input_never_makes_a_wrong_insight(
     set_sources(hass, mppt1_energy=day.mppt1_kwh + 500)
     await settle(hass)
     assert float(system_state(hass, system_entry, "sensor_mppt_1_power_yield_today")) < 10
+
+
+@pytest.mark.usefixtures("amsterdam")
+async def test_a_charger_in_float_means_full(
+    hass: HomeAssistant,
+    system_entry: MockConfigEntry,
+    day: SimulatedDay,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    # At 12:00 the state of charge (70 %) is below the full threshold.
+    await start(hass, system_entry, day, local(DAY, 12))
+    freezer.move_to(local(DAY, 12, 1))
+    set_sources(hass, charger="float")
+    await settle(hass)
+    assert timestamp(hass, system_entry, "battery_full_at") == "12:01"
+    assert system_entry.runtime_data.diagnostics()["charger_full"] is True
