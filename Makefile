@@ -14,7 +14,7 @@ define install_ha_components
 	$(1)/bin/pip install $(PIP_FLAGS) $(2) -r $(1)/ha-components.txt
 endef
 
-.PHONY: setup test test-ha2025 test-ha2026 lint demo bench clean
+.PHONY: setup test test-ha2025 test-ha2026 lint demo bench screenshots clean
 
 setup: $(VENV)/.installed $(VENV_NEW)/.installed $(VENV_ESP)/.installed
 
@@ -56,6 +56,13 @@ lint: $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	$(VENV)/bin/python -m scripts.demo
+
+# The README's pictures: the browser tests photograph the demo (they need
+# Debian's chromium), and the two the README shows are kept in images/.
+screenshots: $(VENV)/.installed
+	OFFGRID_BROWSER_TESTS=required $(VENV)/bin/python -m pytest -p no:cacheprovider -n 0 tests/e2e/test_browser.py
+	mkdir -p images
+	cp build/screenshots/system-dashboard.png build/screenshots/device-page.png images/
 
 bench: $(VENV)/.installed $(VENV_NEW)/.installed
 	$(VENV)/bin/python -m benchmarks

@@ -24,8 +24,10 @@ from typing import Any
 import aiohttp
 
 from .demo_api import DemoApi
+from .demo_dashboard import create_dashboard
 from .demo_families import load_parts
 from .demo_parts import HA_PORT, HOST, DemoPart
+from .demo_system import add_system
 
 ROOT = Path(__file__).resolve().parent.parent
 # The end-to-end test runs the demo on a port and in a folder of its own.
@@ -97,8 +99,10 @@ def prepare_config(parts: list[DemoPart]) -> None:
             link.symlink_to(folder, target_is_directory=True)
 
 
-async def add_devices(session: aiohttp.ClientSession, parts: list[DemoPart]) -> None:
-    """Run every part's config flows; on later runs they find their entries in place."""
+async def add_devices(session: aiohttp.ClientSession, parts: list[DemoPart]) -> str:
+    """Run every part's config flows, then add the system over them, fill the
+    Energy dashboard and make the system dashboard; on later runs the flows find
+    their entries in place. The page the demo opens on."""
     api = DemoApi(session, URL)
     await api.login()
     for part in parts:
@@ -109,6 +113,17 @@ async def add_devices(session: aiohttp.ClientSession, parts: list[DemoPart]) -> 
                 # One device a previous, interrupted run half set up must not
                 # keep the others from the demo.
                 print(f"  {part.title}: not added ({err})")
+    try:
+        print(f"  Off-grid system: {await add_system(api)}")
+    except RuntimeError as err:
+        print(f"  Off-grid system: not added ({err})")
+    try:
+        path = await create_dashboard(api)
+    except RuntimeError as err:
+        print(f"  System dashboard: not made ({err})")
+        return URL
+    print(f"  System dashboard: {URL}/{path}")
+    return f"{URL}/{path}"
 
 
 async def wait_until_up(session: aiohttp.ClientSession, hass: asyncio.subprocess.Process) -> None:
@@ -229,9 +244,11 @@ async def run() -> int:
             if not await until_stopped(stop, wait_until_up(session, hass)):
                 return 0
             print("Adding the simulated devices")
-            if not await until_stopped(stop, add_devices(session, parts)):
+            adding = asyncio.ensure_future(add_devices(session, parts))
+            if not await until_stopped(stop, adding):
                 return 0
-            print(f"\nReady: open {URL} in a browser on this machine. Ctrl-C stops everything.")
+            page = adding.result()
+            print(f"\nReady: open {page} in a browser on this machine. Ctrl-C stops everything.")
             await until_stopped(stop, hass.wait())
             print("\nStopping…")
     return 0

@@ -86,9 +86,9 @@ async def test_smg_ii_entities(hass: HomeAssistant, smg: PowmrSimulator) -> None
     assert float(_state(hass, "sensor", "grid_frequency")) == 50.0
     volts = float(_state(hass, "sensor", "battery_voltage"))
     assert 40 < volts < 60
-    # One signed current (+ charging); battery power follows Home Assistant's sign.
+    # One signed current and the battery power: both positive while charging.
     amps = float(_state(hass, "sensor", "battery_current"))
-    assert float(_state(hass, "sensor", "battery_power")) == pytest.approx(-volts * amps, abs=1)
+    assert float(_state(hass, "sensor", "battery_power")) == pytest.approx(volts * amps, abs=1)
     assert _state(hass, "sensor", "operating_mode") in {"line", "battery"}
     assert _state(hass, "sensor", "output_source_priority") == "sbu"
     assert _state(hass, "sensor", "charger_source_priority") == "solar_and_utility"
