@@ -23,7 +23,7 @@ from custom_components.offgrid_power.masterbus import const as masterbus_const
 from custom_components.offgrid_power.masterbus.config_flow import (
     unique_id_for as masterbus_unique_id,
 )
-from custom_components.offgrid_power.powmr.coordinator import unique_id_for as powmr_unique_id
+from custom_components.offgrid_power.powmr.config_flow import unique_id_for as powmr_unique_id
 from custom_components.offgrid_power.protocol.powmr import PowmrFamily
 from simulators.day import SimulatedDay
 from simulators.masterbus import MasterBusSimulator, default_devices
