@@ -37,7 +37,9 @@ def entity_table(hass: HomeAssistant) -> dict[str, dict[str, Any]]:
             "entity_category": entry.entity_category,
             "disabled_by": entry.disabled_by,
             "state": state.state if state else None,
-            "attributes": dict(state.attributes) if state else None,
+            "attributes": {str(key): value for key, value in state.attributes.items()}
+            if state
+            else None,
         }
     return dict(sorted(table.items()))
 
