@@ -37,6 +37,7 @@ from homeassistant.helpers.selector import (
 import voluptuous as vol
 
 from custom_components.offgrid_power.const import CONF_FAMILY, LOGGER, Family
+from custom_components.offgrid_power.flow_update import update_and_reload
 from custom_components.offgrid_power.models import OffGridConfigEntry
 from custom_components.offgrid_power.protocol.masterbus import (
     DeviceIdentity,
@@ -342,9 +343,7 @@ class MasterbusConfigFlowMixin(ConfigFlow):
             ):
                 return self.async_abort(reason="already_configured")
             if await _async_test(self, transport_config(data)):
-                return self.async_update_reload_and_abort(
-                    entry, unique_id=unique_id, data_updates=data
-                )
+                return update_and_reload(self, entry, unique_id=unique_id, data_updates=data)
             errors["base"] = "masterbus_cannot_connect"
         current = {**entry.data, **(user_input or {})}
         schema = vol.Schema(

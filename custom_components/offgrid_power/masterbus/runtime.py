@@ -55,6 +55,7 @@ class MasterbusRuntime(OffGridRuntime):
     ) -> None:
         super().__init__(hass, entry)
         self.coordinator = coordinator
+        self.started_data = dict(entry.data)
         self.started_options = dict(entry.options)
         self.platforms = READ_PLATFORMS + (CONTROL_PLATFORMS if coordinator.writes else ())
         self.scan_interval = float(entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL))
@@ -73,7 +74,7 @@ class MasterbusRuntime(OffGridRuntime):
 
     def device_info(self, identity: DeviceIdentity) -> DeviceInfo:
         """The registry entry of one Mastervolt device."""
-        return DeviceInfo(
+        info = DeviceInfo(
             identifiers={(DOMAIN, f"masterbus_{identity.serial}")},
             name=identity.name,
             manufacturer="Mastervolt",
@@ -81,8 +82,17 @@ class MasterbusRuntime(OffGridRuntime):
             model_id=identity.article,
             serial_number=identity.serial,
             sw_version=identity.firmware,
-            via_device=(DOMAIN, self.entry.entry_id),
         )
+        # Newer releases link to the hub by its registry id and deprecate
+        # `via_device` (its identifiers); older ones know only `via_device`.
+        if "via_device_id" in DeviceInfo.__optional_keys__:
+            hub = dr.async_get(self.hass).async_get_or_create(
+                config_entry_id=self.entry.entry_id, **self.hub
+            )
+            info["via_device_id"] = hub.id  # type: ignore[typeddict-unknown-key]
+        else:
+            info["via_device"] = (DOMAIN, self.entry.entry_id)
+        return info
 
     def _entities(self, platform: Platform, serial: str) -> list[Entity]:
         coordinator = self.coordinator
@@ -183,7 +193,9 @@ class MasterbusRuntime(OffGridRuntime):
 
 async def _async_reload_on_change(hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
     runtime = entry.runtime_data
-    if isinstance(runtime, MasterbusRuntime) and dict(entry.options) != runtime.started_options:
+    if isinstance(runtime, MasterbusRuntime) and (
+        dict(entry.data) != runtime.started_data or dict(entry.options) != runtime.started_options
+    ):
         hass.config_entries.async_schedule_reload(entry.entry_id)
 
 

@@ -34,6 +34,7 @@ from homeassistant.const import CONF_ADDRESS
 import voluptuous as vol
 
 from custom_components.offgrid_power.const import CONF_FAMILY, Family
+from custom_components.offgrid_power.flow_update import update_and_reload
 from custom_components.offgrid_power.protocol.victron import (
     PRODUCT_ADVERTISEMENT,
     VICTRON_COMPANY_ID,
@@ -231,9 +232,9 @@ class VictronConfigFlowMixin(ConfigFlow):
             CONF_KEY: self._victron_key.hex(),
         }
         if self.source == SOURCE_REAUTH:
-            return self.async_update_reload_and_abort(self._get_reauth_entry(), data=data)
+            return update_and_reload(self, self._get_reauth_entry(), data=data)
         if self.source == SOURCE_RECONFIGURE:
-            return self.async_update_reload_and_abort(self._get_reconfigure_entry(), data=data)
+            return update_and_reload(self, self._get_reconfigure_entry(), data=data)
         return self.async_create_entry(title=self._victron_title, data=data)
 
     def _victron_use(

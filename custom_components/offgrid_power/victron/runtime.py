@@ -100,6 +100,7 @@ class VictronRuntime(OffGridRuntime):
         decoder: AdvertisementDecoder,
     ) -> None:
         super().__init__(hass, entry)
+        self.started_data = dict(entry.data)
         self.started_options = dict(entry.options)
         self.coordinator = coordinator
         self.decoder = decoder
@@ -234,9 +235,11 @@ def _network(entry: OffGridConfigEntry) -> VeSmartNetwork | None:
 
 
 async def _async_reload_on_change(hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
-    # Key changes (reauth, reconfigure) reload by themselves; options need it here.
+    # A new key (reauth, reconfigure) or new options: start over with them.
     runtime = entry.runtime_data
-    if isinstance(runtime, VictronRuntime) and dict(entry.options) != runtime.started_options:
+    if isinstance(runtime, VictronRuntime) and (
+        dict(entry.data) != runtime.started_data or dict(entry.options) != runtime.started_options
+    ):
         hass.config_entries.async_schedule_reload(entry.entry_id)
 
 

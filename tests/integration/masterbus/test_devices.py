@@ -13,6 +13,7 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.offgrid_power.const import DOMAIN
 from simulators.masterbus import MasterBusSimulator
+from tests.devices import device_with_identifier
 
 from .conftest import (
     ENTRY_ID,
@@ -35,7 +36,7 @@ SHUNT_VOLTS = "sensor.msh_battery_battery_voltage"
 
 
 def _solar_device(hass: HomeAssistant) -> dr.DeviceEntry | None:
-    return dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"masterbus_{SOLAR_SERIAL}")})
+    return device_with_identifier(hass, (DOMAIN, f"masterbus_{SOLAR_SERIAL}"))
 
 
 async def test_device_that_appears_later_gets_its_entities(

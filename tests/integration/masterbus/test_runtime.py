@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 
 from custom_components.offgrid_power.const import DOMAIN
 from simulators.masterbus import MasterBusSimulator
+from tests.devices import device_with_identifier
 
 from .conftest import (
     COMBI_SERIAL,
@@ -26,13 +27,12 @@ async def test_devices_and_states(hass: HomeAssistant, simulator: MasterBusSimul
     entry = make_entry(hass, bridge_data(simulator))
     await setup_entry(hass, entry)
     assert entry.state is ConfigEntryState.LOADED
-    devices = dr.async_get(hass)
-    shunt = devices.async_get_device(identifiers={(DOMAIN, f"masterbus_{SHUNT_SERIAL}")})
+    shunt = device_with_identifier(hass, (DOMAIN, f"masterbus_{SHUNT_SERIAL}"))
     assert shunt is not None
     assert shunt.manufacturer == "Mastervolt"
     assert shunt.model == "MasterShunt 500"
     assert shunt.serial_number == SHUNT_SERIAL
-    hub = devices.async_get_device(identifiers={(DOMAIN, ENTRY_ID)})
+    hub = device_with_identifier(hass, (DOMAIN, ENTRY_ID))
     assert hub is not None
     assert shunt.via_device_id == hub.id
 
