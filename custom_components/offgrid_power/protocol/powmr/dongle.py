@@ -16,6 +16,7 @@ from types import MappingProxyType
 
 import aiohttp
 
+from ..redact import mask_address_in, safe_address
 from .codec import PowmrSnapshot, Value
 from .errors import PowmrConnectionError, PowmrInvalidDataError, PowmrTimeoutError
 from .registers import FAMILY_A, PowmrFamily
@@ -104,6 +105,8 @@ class DongleClient:
     ) -> None:
         self.session = session
         self.url = f"http://{host}:{port}/api/status"
+        # A host typed as ``user:password@host`` must not reach errors and logs.
+        self._shown_url = safe_address(self.url)
         self.timeout = timeout
 
     async def read_snapshot(self) -> PowmrSnapshot:
@@ -116,13 +119,17 @@ class DongleClient:
                 self.url, timeout=aiohttp.ClientTimeout(total=self.timeout)
             ) as response:
                 if response.status != 200:
-                    raise PowmrConnectionError(f"{self.url} answered HTTP {response.status}")
+                    raise PowmrConnectionError(f"{self._shown_url} answered HTTP {response.status}")
                 text = await response.text()
         except TimeoutError as err:
-            raise PowmrTimeoutError(f"{self.url} did not answer in {self.timeout} s") from err
+            raise PowmrTimeoutError(
+                f"{self._shown_url} did not answer in {self.timeout} s"
+            ) from err
         except aiohttp.ClientError as err:
-            raise PowmrConnectionError(f"{self.url}: {err}") from err
+            raise PowmrConnectionError(
+                f"{self._shown_url}: {mask_address_in(str(err), self.url)}"
+            ) from err
         try:
             return json.loads(text)
         except ValueError as err:
-            raise PowmrInvalidDataError(f"{self.url} sent invalid JSON") from err
+            raise PowmrInvalidDataError(f"{self._shown_url} sent invalid JSON") from err
