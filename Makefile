@@ -57,11 +57,11 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 test-stress: $(VENV)/.installed $(VENV_ESP)/.installed
 	@command -v stress-ng >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq stress-ng; }
-	@stress-ng --cpu 0 --quiet --timeout 4h & load=$$!; trap "kill $$load" EXIT; \
+	@stress-ng --cpu 0 --quiet --timeout 4h & load=$$!; trap "kill $$load" EXIT; failed=0; \
 	for run in $$(seq $(STRESS_RUNS)); do \
 		echo "== run $$run of $(STRESS_RUNS) on Home Assistant 2025.4.4, every core busy"; \
-		$(VENV)/bin/$(PYTEST) || exit 1; \
-	done
+		$(VENV)/bin/$(PYTEST) || failed=1; \
+	done; exit $$failed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

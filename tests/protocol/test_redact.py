@@ -42,3 +42,12 @@ def test_an_error_text_naming_the_address_is_masked() -> None:
     assert mask_address_in(f"could not open port {url}: refused", url) == (
         "could not open port socket://127.0.0.1:1?token=***: refused"
     )
+
+
+def test_pieces_of_the_address_in_an_error_text_are_masked() -> None:
+    url = "socket://admin:Hunter22@127.0.0.1:1?token=s3cret-token#frag-secret"
+    text = "invalid literal for int(): '127.0.0.1:1?token=s3cret-token', user admin:Hunter22"
+    masked = mask_address_in(text, url)
+    assert "s3cret-token" not in masked
+    assert "Hunter22" not in masked
+    assert "127.0.0.1:1" in masked

@@ -54,6 +54,34 @@ def _mask_parameter(match: re.Match[str]) -> str:
     return f"{match['sep']}{name}={MASK}"
 
 
+# Shorter parts are not worth hiding and would mask unrelated text.
+_MIN_SECRET_LENGTH = 4
+
+
 def mask_address_in(text: str, address: str) -> str:
-    """``text`` (say, another library's error message) with ``address`` shown safely."""
-    return text.replace(address, safe_address(address)) if address else text
+    """``text`` (say, another library's error message) with ``address`` shown safely.
+
+    Libraries quote addresses in pieces too (python-can cuts an SLCAN channel
+    at ``@``), so each credential of the address is masked wherever it shows.
+    """
+    if not address:
+        return text
+    text = text.replace(address, safe_address(address))
+    for secret in _secrets(address):
+        text = text.replace(secret, MASK)
+    return text
+
+
+def _secrets(address: str) -> list[str]:
+    """The credential-bearing parts of ``address``: those `safe_address` masks."""
+    scheme, separator, rest = address.partition("://")
+    rest, _, fragment = (rest if separator else address).partition("#")
+    authority, _, _ = rest.partition("/")
+    userinfo, at, _ = authority.rpartition("@")
+    found = [fragment]
+    if at and (separator or ":" in userinfo):
+        found.append(userinfo)
+    for match in _PARAMETER.finditer(rest):
+        if match["name"].lower() not in _NAMING_PARAMETERS:
+            found.append((match["value"] or "=")[1:] if match["value"] else match["name"])
+    return sorted((s for s in found if len(s) >= _MIN_SECRET_LENGTH), key=len, reverse=True)
