@@ -11,19 +11,22 @@ from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpdateCoordinator
 
 
-def _always(_: Any) -> bool:
+def _always(_: object) -> bool:
     return True
 
 
 @dataclass(frozen=True, kw_only=True)
-class OffGridEntityDescription(EntityDescription):
+class OffGridEntityDescription[DataT](EntityDescription):
     """Description fields every Off-Grid Power entity understands.
 
     ``exists_fn`` decides from the first data whether the device has the
-    value at all (a phase, an optional sensor, a model's extra register).
+    value at all (a phase, an optional sensor, a model's extra register);
+    ``available_fn`` whether it is available now, beyond the coordinator's
+    last poll working (a device on a bus that stopped answering).
     """
 
-    exists_fn: Callable[[Any], bool] = _always
+    exists_fn: Callable[[DataT], bool] = _always
+    available_fn: Callable[[DataT], bool] = _always
 
 
 class SettingWriter(Protocol):
@@ -42,12 +45,12 @@ class OffGridEntity[CoordinatorT: DataUpdateCoordinator[Any]](CoordinatorEntity[
     """An entity of one device, named by its translation key."""
 
     _attr_has_entity_name = True
-    entity_description: OffGridEntityDescription
+    entity_description: OffGridEntityDescription[Any]
 
     def __init__(
         self,
         coordinator: CoordinatorT,
-        description: OffGridEntityDescription,
+        description: OffGridEntityDescription[Any],
         device_info: DeviceInfo,
         unique_id_prefix: str,
     ) -> None:
@@ -55,3 +58,8 @@ class OffGridEntity[CoordinatorT: DataUpdateCoordinator[Any]](CoordinatorEntity[
         self.entity_description = description
         self._attr_device_info = device_info
         self._attr_unique_id = f"{unique_id_prefix}_{description.key}"
+
+    @property
+    def available(self) -> bool:
+        """Available while the last poll worked and the description says the value is there."""
+        return super().available and self.entity_description.available_fn(self.coordinator.data)

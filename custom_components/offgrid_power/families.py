@@ -19,7 +19,7 @@ from .masterbus import (
 )
 from .models import OffGridConfigEntry, OffGridRuntime
 from .powmr.runtime import async_create_runtime as async_create_powmr_runtime
-from .victron import async_create_runtime as async_create_victron_runtime
+from .victron.runtime import async_create_runtime as async_create_victron_runtime
 
 type RuntimeFactory = Callable[[HomeAssistant, OffGridConfigEntry], Awaitable[OffGridRuntime]]
 

@@ -19,17 +19,19 @@ async_setup_entry = platform_entry_setup(Platform.NUMBER)
 
 
 @dataclass(frozen=True, kw_only=True)
-class OffGridNumberEntityDescription(NumberEntityDescription, OffGridEntityDescription):
+class OffGridNumberEntityDescription[DataT](
+    NumberEntityDescription, OffGridEntityDescription[DataT]
+):
     """A numeric setting; ``setting_key`` names it to the coordinator."""
 
     setting_key: str
-    value_fn: Callable[[Any], float | None]
+    value_fn: Callable[[DataT], float | None]
 
 
 class OffGridNumber(OffGridSettingEntity, NumberEntity):
     """A numeric setting of the device."""
 
-    entity_description: OffGridNumberEntityDescription
+    entity_description: OffGridNumberEntityDescription[Any]
 
     @property
     def native_value(self) -> float | None:

@@ -19,17 +19,19 @@ async_setup_entry = platform_entry_setup(Platform.SELECT)
 
 
 @dataclass(frozen=True, kw_only=True)
-class OffGridSelectEntityDescription(SelectEntityDescription, OffGridEntityDescription):
+class OffGridSelectEntityDescription[DataT](
+    SelectEntityDescription, OffGridEntityDescription[DataT]
+):
     """An enumerated setting; options are translation keys."""
 
     setting_key: str
-    current_fn: Callable[[Any], str | None]
+    current_fn: Callable[[DataT], str | None]
 
 
 class OffGridSelect(OffGridSettingEntity, SelectEntity):
     """An enumerated setting of the device."""
 
-    entity_description: OffGridSelectEntityDescription
+    entity_description: OffGridSelectEntityDescription[Any]
 
     @property
     def current_option(self) -> str | None:

@@ -1,4 +1,8 @@
-"""Sensors: measurements, enums and the energy counters of every family."""
+"""Sensors: measurements, enums and the energy counters of every family.
+
+The polled families' sensors read the coordinator's data; Victron's are fed
+by Home Assistant's Bluetooth processors (one value per entity key).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from homeassistant.components.bluetooth import MONOTONIC_TIME, async_last_service_info
+from homeassistant.components.bluetooth.passive_update_processor import (
+    PassiveBluetoothDataUpdate,
+    PassiveBluetoothEntityKey,
+    PassiveBluetoothProcessorEntity,
+)
 from homeassistant.components.sensor import (
     RestoreSensor,
     SensorDeviceClass,
@@ -17,6 +27,7 @@ from homeassistant.components.sensor import (
 from homeassistant.const import Platform, UnitOfEnergy
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import StateType
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
@@ -24,6 +35,14 @@ from homeassistant.util import dt as dt_util
 from .energy import Counter, CounterExtraStoredData
 from .entity import OffGridEntity, OffGridEntityDescription
 from .models import platform_entry_setup
+from .victron.const import ENERGY_HOLD_INTERVAL, ENERGY_STATE_DECIMALS
+from .victron.descriptions import (
+    COUNTER_NATIVE,
+    ENERGY_DESCRIPTIONS,
+    VictronEnergyDescription,
+    energy_counter,
+)
+from .victron.feed import VictronProcessor
 
 PARALLEL_UPDATES = 0
 
@@ -31,14 +50,18 @@ async_setup_entry = platform_entry_setup(Platform.SENSOR)
 
 
 @dataclass(frozen=True, kw_only=True)
-class OffGridSensorEntityDescription(SensorEntityDescription, OffGridEntityDescription):
+class OffGridSensorEntityDescription[DataT](
+    SensorEntityDescription, OffGridEntityDescription[DataT]
+):
     """A sensor whose value is read from the family's data."""
 
-    value_fn: Callable[[Any], StateType | datetime]
+    value_fn: Callable[[DataT], StateType | datetime]
 
 
 @dataclass(frozen=True, kw_only=True)
-class OffGridEnergySensorEntityDescription(SensorEntityDescription, OffGridEntityDescription):
+class OffGridEnergySensorEntityDescription[DataT](
+    SensorEntityDescription, OffGridEntityDescription[DataT]
+):
     """A kWh total kept by a counter fed from the family's data.
 
     ``source_fn`` gives the counter's input (a power in W for an
@@ -46,7 +69,7 @@ class OffGridEnergySensorEntityDescription(SensorEntityDescription, OffGridEntit
     ``NativeCounterAccumulator``), None when the data holds no valid value.
     """
 
-    source_fn: Callable[[Any], float | None]
+    source_fn: Callable[[DataT], float | None]
     counter_factory: Callable[[], Counter]
     device_class: SensorDeviceClass | None = SensorDeviceClass.ENERGY
     state_class: SensorStateClass | str | None = SensorStateClass.TOTAL_INCREASING
@@ -57,7 +80,7 @@ class OffGridEnergySensorEntityDescription(SensorEntityDescription, OffGridEntit
 class OffGridSensor(OffGridEntity[DataUpdateCoordinator[Any]], SensorEntity):
     """A measurement read from the coordinator's data."""
 
-    entity_description: OffGridSensorEntityDescription
+    entity_description: OffGridSensorEntityDescription[Any]
 
     @property
     def native_value(self) -> StateType | datetime:
@@ -92,12 +115,12 @@ class CounterSensor(RestoreSensor):
 class OffGridEnergySensor(OffGridEntity[DataUpdateCoordinator[Any]], CounterSensor):
     """A kWh total that survives restarts and only ever grows."""
 
-    entity_description: OffGridEnergySensorEntityDescription
+    entity_description: OffGridEnergySensorEntityDescription[Any]
 
     def __init__(
         self,
         coordinator: DataUpdateCoordinator[Any],
-        description: OffGridEnergySensorEntityDescription,
+        description: OffGridEnergySensorEntityDescription[Any],
         device_info: DeviceInfo,
         unique_id_prefix: str,
     ) -> None:
@@ -131,7 +154,7 @@ class OffGridEnergySensor(OffGridEntity[DataUpdateCoordinator[Any]], CounterSens
 
 def sensor_for(
     coordinator: DataUpdateCoordinator[Any],
-    description: OffGridSensorEntityDescription | OffGridEnergySensorEntityDescription,
+    description: OffGridSensorEntityDescription[Any] | OffGridEnergySensorEntityDescription[Any],
     device_info: DeviceInfo,
     unique_id_prefix: str,
 ) -> SensorEntity:
@@ -139,3 +162,100 @@ def sensor_for(
     if isinstance(description, OffGridEnergySensorEntityDescription):
         return OffGridEnergySensor(coordinator, description, device_info, unique_id_prefix)
     return OffGridSensor(coordinator, description, device_info, unique_id_prefix)
+
+
+class VictronSensor(PassiveBluetoothProcessorEntity[VictronProcessor], SensorEntity):
+    """A field of the device's advertisement."""
+
+    entity_description: SensorEntityDescription
+
+    @property
+    def native_value(self) -> StateType:
+        value: StateType = self.processor.entity_data.get(self.entity_key)
+        return value
+
+
+class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], CounterSensor):
+    """A kWh total fed by the readings of its input; survives restarts, only grows.
+
+    The processor calls it when its input (a power, or yield today) changes;
+    a timer repeats an unchanged power, so a steady load keeps counting. The
+    counter is the same one ``sensor.OffGridEnergySensor`` keeps for polled
+    families and is restored the same way (``sensor.CounterSensor``). Only
+    live readings feed it: the processor hands restored values out before
+    the entity listens, and they are old.
+    """
+
+    entity_description: VictronEnergyDescription
+
+    def __init__(
+        self,
+        processor: VictronProcessor,
+        entity_key: PassiveBluetoothEntityKey,
+        description: SensorEntityDescription,
+    ) -> None:
+        energy_description = ENERGY_DESCRIPTIONS[description.key]
+        super().__init__(processor, entity_key, energy_description)
+        self._counter = energy_counter(energy_description)
+        self._last_input: float | None = None
+
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        await self.async_restore_counter()
+        value = self.processor.entity_data.get(self.entity_key)
+        self._last_input = value if isinstance(value, float | int) else None
+        if self.processor.available:
+            # Created by a live reading: count from it. (After a restart the
+            # processor's value is a restored one until the device is heard.)
+            self._feed(self._last_input)
+        if self.entity_description.counter != COUNTER_NATIVE:
+            self.async_on_remove(
+                async_track_time_interval(self.hass, self._hold, ENERGY_HOLD_INTERVAL)
+            )
+
+    @property
+    def native_value(self) -> float:
+        return round(self._counter.total_kwh, ENERGY_STATE_DECIMALS)
+
+    @callback
+    def _handle_processor_update(self, new_data: PassiveBluetoothDataUpdate[Any] | None) -> None:
+        if new_data is None:
+            # The device went away: never integrate across the gap.
+            self._last_input = None
+            self._counter.interrupt()
+            self.async_write_ha_state()
+            return
+        value = self.processor.entity_data.get(self.entity_key)
+        self._last_input = value if isinstance(value, float | int) else None
+        self._feed(self._last_input)
+
+    @callback
+    def _hold(self, _: Any) -> None:
+        """Repeat an unchanged power up to when the device was last heard.
+
+        Home Assistant delivers no callback for a repeated advertisement but
+        notes when it was heard; a silent device stops counting there.
+        """
+        if self._last_input is None or not self.processor.available:
+            return
+        last = async_last_service_info(self.hass, self.processor.coordinator.address, False)
+        if last is not None:
+            heard_ago = max(MONOTONIC_TIME() - last.time, 0.0)
+            self._feed(self._last_input, dt_util.utcnow().timestamp() - heard_ago)
+
+    def _feed(self, value: float | None, at: float | None = None) -> None:
+        shown = self.native_value
+        at = dt_util.utcnow().timestamp() if at is None else at
+        if self._counter.add(value, at) and self.native_value != shown:
+            self.async_write_ha_state()
+
+
+def bluetooth_sensor_for(
+    processor: VictronProcessor,
+    entity_key: PassiveBluetoothEntityKey,
+    description: SensorEntityDescription,
+) -> SensorEntity:
+    """Energy totals are sensors of their own kind; the processor creates both."""
+    if entity_key.key in ENERGY_DESCRIPTIONS:
+        return VictronEnergySensor(processor, entity_key, description)
+    return VictronSensor(processor, entity_key, description)

@@ -19,17 +19,19 @@ async_setup_entry = platform_entry_setup(Platform.SWITCH)
 
 
 @dataclass(frozen=True, kw_only=True)
-class OffGridSwitchEntityDescription(SwitchEntityDescription, OffGridEntityDescription):
+class OffGridSwitchEntityDescription[DataT](
+    SwitchEntityDescription, OffGridEntityDescription[DataT]
+):
     """An on/off setting."""
 
     setting_key: str
-    is_on_fn: Callable[[Any], bool | None]
+    is_on_fn: Callable[[DataT], bool | None]
 
 
 class OffGridSwitch(OffGridSettingEntity, SwitchEntity):
     """An on/off setting of the device."""
 
-    entity_description: OffGridSwitchEntityDescription
+    entity_description: OffGridSwitchEntityDescription[Any]
 
     @property
     def is_on(self) -> bool | None:

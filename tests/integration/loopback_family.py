@@ -26,7 +26,6 @@ from custom_components.offgrid_power.binary_sensor import (
     OffGridBinarySensor,
     OffGridBinarySensorEntityDescription,
 )
-from custom_components.offgrid_power.button import OffGridButton, OffGridButtonEntityDescription
 from custom_components.offgrid_power.const import DOMAIN, LOGGER
 from custom_components.offgrid_power.energy import EnergyCounter
 from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRuntime
@@ -188,13 +187,6 @@ DESCRIPTIONS: dict[Platform, tuple[Any, ...]] = {
             is_on_fn=lambda data: data.get("alarm"),
         ),
     ),
-    Platform.BUTTON: (
-        OffGridButtonEntityDescription(
-            key="refresh",
-            translation_key="refresh",
-            press_fn=lambda coordinator: coordinator.async_request_refresh(),
-        ),
-    ),
 }
 
 ENTITY_CLASSES: dict[Platform, Any] = {
@@ -203,7 +195,6 @@ ENTITY_CLASSES: dict[Platform, Any] = {
     Platform.NUMBER: OffGridNumber,
     Platform.SELECT: OffGridSelect,
     Platform.SWITCH: OffGridSwitch,
-    Platform.BUTTON: OffGridButton,
 }
 
 

@@ -73,7 +73,6 @@ async def test_unload_releases_everything_and_setup_works_again(
         "setpoint",
         "mode",
         "alarm_switch",
-        "refresh",
     }
 
     coordinator = entry.runtime_data.coordinator

@@ -90,9 +90,7 @@ async def test_controls_show_the_value_read_back(
     assert hass.states.get(_entity_id(hass, "binary_sensor:alarm")).state == "on"
 
     loopback_meter.state["mode"] = "unknown_7"
-    await hass.services.async_call(
-        "button", "press", {"entity_id": _entity_id(hass, "button:refresh")}, blocking=True
-    )
+    await entry.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
     assert hass.states.get(_entity_id(hass, "select:mode")).state == "unknown"
 

@@ -4,6 +4,10 @@ Steps: the kind of interface, then where it is (channel, bitrate), a
 connection test, a discovery that shows the devices found so far, and the
 choice of fields to poll. The entry's unique id is the interface and channel:
 one entry per bus connection.
+
+Over 300 lines on purpose: the setup, reconfigure and options steps share the
+connection test, the discovery and the field picker, which read best as one
+dialog.
 """
 
 from __future__ import annotations
@@ -12,7 +16,13 @@ import asyncio
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import (
+    ConfigEntryState,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+)
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
     BooleanSelector,
     NumberSelector,
@@ -27,14 +37,18 @@ from homeassistant.helpers.selector import (
 import voluptuous as vol
 
 from custom_components.offgrid_power.const import CONF_FAMILY, LOGGER, Family
+from custom_components.offgrid_power.models import OffGridConfigEntry
 from custom_components.offgrid_power.protocol.masterbus import (
     DeviceIdentity,
     DeviceSchema,
     MasterBusSession,
+    SchemaCache,
     TransportConfig,
     TransportError,
     available_interfaces,
     close_bus,
+    default_fields,
+    offered,
     open_bus,
 )
 from custom_components.offgrid_power.protocol.redact import mask_address_in, safe_address
@@ -55,8 +69,9 @@ from .const import (
     MAX_SCAN_INTERVAL,
     MIN_SCAN_INTERVAL,
 )
-from .descriptions import default_fields, field_label, offered
-from .runtime import PENDING_CACHE, async_known_devices, selected_fields, transport_config
+from .entry import PENDING_CACHE, schema_store, selected_fields, transport_config
+from .labels import field_label
+from .runtime import MasterbusRuntime
 
 EXAMPLES = {
     "socketcan": "can0",
@@ -64,6 +79,20 @@ EXAMPLES = {
     "gs_usb": "0",
     "bridge": "192.168.1.41 (port 47810 unless given)",
 }
+
+
+async def async_known_devices(
+    hass: HomeAssistant, entry: OffGridConfigEntry
+) -> dict[str, tuple[DeviceIdentity, DeviceSchema]]:
+    """Every device the entry has identified: live while loaded, else from the schema cache."""
+    if entry.state is ConfigEntryState.LOADED and isinstance(entry.runtime_data, MasterbusRuntime):
+        return {
+            serial: (state.device.identity, state.device.schema)
+            for serial, state in entry.runtime_data.coordinator.data.devices.items()
+            if state.device.identity is not None
+        }
+    cache = SchemaCache.from_dict(await schema_store(hass, entry.entry_id).async_load())
+    return {cached.identity.serial: (cached.identity, cached.schema) for cached in cache}
 
 
 # Option labels of the interface picker (selector.masterbus_interface in en.json).

@@ -5,13 +5,17 @@ and matches replies; the coordinator opens the interface, polls the chosen
 fields of every known device, reconnects with a back-off when the interface
 fails, writes settings (commit-token rule, read-back) and keeps the schema
 cache in Home Assistant storage.
+
+Slightly over 300 lines: link, polling and writes share the session and the
+reconnect state, so they stay in one class; which fields it polls and how a
+write is committed are the library's (``poll_fields``, ``needs_commit``).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field as dataclass_field, replace
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -39,47 +43,14 @@ from custom_components.offgrid_power.protocol.masterbus import (
     Visualisation,
     WriteError,
     close_bus,
+    needs_commit,
     open_bus,
+    poll_fields,
 )
 from custom_components.offgrid_power.protocol.redact import mask_address_in, safe_address
 
 from . import const
-from .descriptions import needs_commit, poll_fields
-
-STORAGE_VERSION = 1
-
-
-def storage_key(entry_id: str) -> str:
-    """Where an entry's schema cache lives in .storage."""
-    return f"{DOMAIN}.masterbus.{entry_id}"
-
-
-@dataclass(slots=True)
-class DeviceState:
-    """One device as the last poll saw it."""
-
-    device: Device
-    values: dict[int, float | None] = dataclass_field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class MasterbusData:
-    """What the entities read: every identified device by serial."""
-
-    connected: bool
-    devices: dict[str, DeviceState] = dataclass_field(default_factory=dict)
-
-    def online(self, serial: str) -> bool:
-        """Whether a device answered lately."""
-        state = self.devices.get(serial)
-        return state is not None and state.device.online
-
-    def value(self, serial: str, field: int) -> float | None:
-        """A polled raw value; None when unknown, not available or offline."""
-        state = self.devices.get(serial)
-        if state is None or not state.device.online:
-            return None
-        return state.values.get(field)
+from .data import DeviceState, MasterbusData
 
 
 class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):

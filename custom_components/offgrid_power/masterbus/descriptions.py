@@ -4,7 +4,9 @@ Nothing here knows field numbers: a device's schema (names, units,
 visualisations, ranges, option labels, the writable flag) decides which
 entities exist and how they look. Units map to device classes; drop-downs
 become enums; durations are seconds. Controls exist only for fields the
-device marks writable, and only when the user enabled writes.
+device marks writable, and only when the user enabled writes. Which fields
+exist and are polled is the protocol library's (``products``, ``policy``);
+entity names are in ``labels``.
 """
 
 from __future__ import annotations
@@ -13,32 +15,36 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field as dataclass_field
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.components.number import NumberDeviceClass, NumberMode
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import (
-    PERCENTAGE,
     EntityCategory,
-    UnitOfElectricCurrent,
-    UnitOfElectricPotential,
-    UnitOfEnergy,
-    UnitOfFrequency,
+    Platform,
     UnitOfPower,
-    UnitOfTemperature,
     UnitOfTime,
 )
 from homeassistant.helpers.typing import StateType
 
-from custom_components.offgrid_power.binary_sensor import OffGridBinarySensorEntityDescription
+from custom_components.offgrid_power.binary_sensor import (
+    OffGridBinarySensorEntityDescription,
+    OffGridLinkEntityDescription,
+)
 from custom_components.offgrid_power.energy import EnergyCounter, NativeCounterAccumulator
+from custom_components.offgrid_power.entity import OffGridEntityDescription
 from custom_components.offgrid_power.number import OffGridNumberEntityDescription
 from custom_components.offgrid_power.protocol.masterbus import (
     DeviceIdentity,
     DeviceSchema,
     FieldInfo,
     Visualisation,
+    controls_allowed,
+    default_fields,
+    offered,
+    shunt_energy_fields,
+    solar_energy_field,
 )
 from custom_components.offgrid_power.select import OffGridSelectEntityDescription
 from custom_components.offgrid_power.sensor import (
@@ -46,231 +52,67 @@ from custom_components.offgrid_power.sensor import (
     OffGridSensorEntityDescription,
 )
 from custom_components.offgrid_power.switch import OffGridSwitchEntityDescription
+from custom_components.offgrid_power.units import UNITS
 
-if TYPE_CHECKING:
-    from .coordinator import MasterbusData
+from .data import MasterbusData
+from .labels import entity_names
 
-# Unit as the device spells it -> (device class, Home Assistant unit).
-UNITS: dict[str, tuple[SensorDeviceClass | None, str]] = {
-    "V": (SensorDeviceClass.VOLTAGE, UnitOfElectricPotential.VOLT),
-    "mV": (SensorDeviceClass.VOLTAGE, UnitOfElectricPotential.MILLIVOLT),
-    "A": (SensorDeviceClass.CURRENT, UnitOfElectricCurrent.AMPERE),
-    "mA": (SensorDeviceClass.CURRENT, UnitOfElectricCurrent.MILLIAMPERE),
-    "W": (SensorDeviceClass.POWER, UnitOfPower.WATT),
-    "kW": (SensorDeviceClass.POWER, UnitOfPower.KILO_WATT),
-    "Wh": (SensorDeviceClass.ENERGY, UnitOfEnergy.WATT_HOUR),
-    "kWh": (SensorDeviceClass.ENERGY, UnitOfEnergy.KILO_WATT_HOUR),
-    "°C": (SensorDeviceClass.TEMPERATURE, UnitOfTemperature.CELSIUS),
-    "C": (SensorDeviceClass.TEMPERATURE, UnitOfTemperature.CELSIUS),
-    "Hz": (SensorDeviceClass.FREQUENCY, UnitOfFrequency.HERTZ),
-    "%": (None, PERCENTAGE),
-    "Ah": (None, "Ah"),
-    "kAh": (None, "kAh"),
-}
-# How a repeated field name ("Battery" in V, A and °C) is told apart.
-UNIT_WORDS = {
-    "V": "voltage",
-    "mV": "voltage",
-    "A": "current",
-    "mA": "current",
-    "W": "power",
-    "kW": "power",
-    "Wh": "energy",
-    "kWh": "energy",
-    "°C": "temperature",
-    "C": "temperature",
-    "Hz": "frequency",
-    "%": "level",
-}
+# The units MasterBus entities were first created with: a unit the shared
+# table learns later must not change an existing entity's translation key.
+_KNOWN_UNITS = frozenset(
+    {"V", "mV", "A", "mA", "W", "kW", "Wh", "kWh", "°C", "C", "Hz", "%", "Ah", "kAh"}
+)
+
+
+def _unit(unit: str) -> tuple[SensorDeviceClass | None, str | None]:
+    """Device class and Home Assistant unit of a field's unit."""
+    if unit in _KNOWN_UNITS:
+        return UNITS[unit].device_class, UNITS[unit].unit
+    return None, unit or None
+
+
 # Translation keys of readings without a device class, for their icons.json
 # icons; the translated name is the device's own field name ("{field}").
 UNIT_ICONS = {"Ah": "masterbus_charge", "kAh": "masterbus_charge", "%": "masterbus_level"}
-# Visualisations that become entities; text, device lists and commands do not.
-SHOWN = {
-    Visualisation.FLOAT,
-    Visualisation.GRAY_FLOAT,
-    Visualisation.DROPDOWN,
-    Visualisation.CHECKBOX,
-    Visualisation.DURATION,
-    Visualisation.DATE,
-}
-NUMERIC = {Visualisation.FLOAT, Visualisation.GRAY_FLOAT}
-
-# Fields polled unless the user picks others, per device family (name prefix).
-SHUNT_UNITS = {"%", "V", "A", "Ah", "°C"}
-COMBI_UNITS = {"V", "A", "W", "Hz", "°C"}
-CHARGER_UNITS = {"V", "A", "W", "kWh", "°C", "Hz", "%"}
-COMBI_FAMILIES = {"MCU", "CMR", "INT"}
-
-PRODUCTS = {
-    "77020100": "MasterShunt",
-    "77020110": "MasterShunt",
-    "77020115": "MasterShunt 500",
-    "35013000": "CombiMaster",
-    "38013000": "Mass Combi Ultra",
-    "44010250": "ChargeMaster",
-    "40021006": "Mass Charger",
-    "131906000": "Solar ChargeMaster",
-    "45513000": "Alpha Pro MB",
-    "81205100": "Mac Plus",
-    "81205105": "Mac Plus",
-    "81205300": "Mac Plus",
-    "66016000": "MLI Ultra",
-    "77030500": "DC relay interface",
-    "77031500": "AC switch interface",
-    "77030900": "Digital input interface",
-    "77020200": "DC distribution",
-    "77020400": "Digital switch",
-    "77010310": "MasterView",
-    "88000355": "Isolation transformer",
-}
-FAMILIES = {
-    "MSH": "MasterShunt",
-    "MCU": "Mass Combi Ultra",
-    "CMR": "CombiMaster",
-    "SCM": "Solar ChargeMaster",
-    "CHG": "ChargeMaster",
-    "MAC": "Mac Plus",
-    "APR": "Alpha Pro",
-    "BAT": "MLI battery",
-}
 # A Solar ChargeMaster's lifetime counter cannot plausibly grow faster than this.
 SOLAR_MAX_KW = 10.0
-
-
-def product_name(identity: DeviceIdentity) -> str:
-    """The product behind an article number, else behind the name prefix."""
-    return PRODUCTS.get(identity.article) or FAMILIES.get(identity.family, "MasterBus device")
-
-
-def offered(schema: DeviceSchema) -> list[FieldInfo]:
-    """Fields that can become entities, in the device's own group order."""
-    order = {f: i for i, f in enumerate(f for g in schema.groups for f in g.fields)}
-    return sorted(
-        (info for info in schema.fields if info.visualisation in SHOWN and info.name),
-        key=lambda info: order.get(info.field, len(order) + info.field),
-    )
-
-
-def default_fields(identity: DeviceIdentity, schema: DeviceSchema) -> list[int]:
-    """The fields polled when the user keeps the defaults.
-
-    Per family, mostly by unit and visualisation: a shunt's state of charge,
-    voltage, current, amp-hours, temperature and time remaining; a combi's
-    states and its AC and DC readings; a charger's or Solar ChargeMaster's
-    states, output and yield. Settings (writable numbers such as a fuse
-    size) are not measurements and are left out.
-    """
-    chosen = []
-    for info in offered(schema):
-        if info.writable and info.visualisation in NUMERIC:
-            continue
-        family = identity.family
-        if family == "MSH":
-            keep = (info.unit in SHUNT_UNITS and not info.name.startswith("MB")) or (
-                info.visualisation == Visualisation.DURATION and "remain" in info.name.lower()
-            )
-        elif family in COMBI_FAMILIES:
-            keep = info.visualisation == Visualisation.DROPDOWN or info.unit in COMBI_UNITS
-        else:
-            keep = info.visualisation in {
-                Visualisation.DROPDOWN,
-                Visualisation.CHECKBOX,
-            } or (info.unit in CHARGER_UNITS)
-        if keep:
-            chosen.append(info.field)
-    return chosen
-
-
-def field_label(identity: DeviceIdentity, info: FieldInfo) -> str:
-    """How a field is offered in the config flow."""
-    unit = f" ({info.unit})" if info.unit else ""
-    return f"{identity.name}: {info.name}{unit}"
-
-
-def entity_names(schema: DeviceSchema) -> dict[int, str]:
-    """Entity names from the device's field names; repeated names get their quantity."""
-    fields = offered(schema)
-    counts: dict[str, int] = {}
-    for info in fields:
-        counts[info.name] = counts.get(info.name, 0) + 1
-    names: dict[int, str] = {}
-    for info in fields:
-        name = info.name
-        if counts[name] > 1 and info.unit:
-            word = UNIT_WORDS.get(info.unit)
-            name = f"{name} {word}" if word else f"{name} ({info.unit})"
-        names[info.field] = name
-    return names
-
-
-def _shunt_energy_fields(identity: DeviceIdentity, schema: DeviceSchema) -> tuple[int, int] | None:
-    """The battery voltage and current of a shunt, found by unit."""
-    if identity.family != "MSH":
-        return None
-    volts = [f for f in offered(schema) if f.unit == "V" and not f.name.startswith("MB")]
-    amps = [f for f in offered(schema) if f.unit == "A"]
-    if not volts or not amps:
-        return None
-    return volts[0].field, amps[0].field
-
-
-def _solar_energy_field(identity: DeviceIdentity, schema: DeviceSchema) -> int | None:
-    if identity.family != "SCM":
-        return None
-    return next((f.field for f in offered(schema) if f.unit == "kWh"), None)
-
-
-def controls_allowed(info: FieldInfo) -> bool:
-    """A field becomes a control only when the device marks it writable."""
-    return info.writable and info.visualisation in {
-        Visualisation.FLOAT,
-        Visualisation.DROPDOWN,
-        Visualisation.CHECKBOX,
-    }
-
-
-def needs_commit(schema: DeviceSchema, info: FieldInfo) -> bool:
-    """Relay-type switches and choices take the commit token at field + 1.
-
-    The token is sent only where field + 1 is not a named field of the
-    schema (a named neighbour is a field of its own, never a commit slot).
-    """
-    if info.visualisation not in {Visualisation.CHECKBOX, Visualisation.DROPDOWN}:
-        return False
-    neighbour = schema.field(info.field + 1)
-    return neighbour is None or not neighbour.name
-
-
-def poll_fields(
-    identity: DeviceIdentity, schema: DeviceSchema, selected: Iterable[int] | None, writes: bool
-) -> list[int]:
-    """Every field a poll reads: the selection, energy inputs and controls."""
-    fields = list(default_fields(identity, schema) if selected is None else selected)
-    extra: list[int] = []
-    if (shunt := _shunt_energy_fields(identity, schema)) is not None:
-        extra += shunt
-    if (solar := _solar_energy_field(identity, schema)) is not None:
-        extra.append(solar)
-    if writes:
-        extra += [info.field for info in offered(schema) if controls_allowed(info)]
-    known = {info.field for info in schema.fields}
-    return [f for f in dict.fromkeys([*fields, *extra]) if f in known]
 
 
 @dataclass(slots=True)
 class DeviceDescriptions:
     """The entities of one device, by platform."""
 
-    sensors: list[OffGridSensorEntityDescription | OffGridEnergySensorEntityDescription] = (
-        dataclass_field(default_factory=list)
-    )
-    binary_sensors: list[OffGridBinarySensorEntityDescription] = dataclass_field(
+    sensors: list[
+        OffGridSensorEntityDescription[MasterbusData]
+        | OffGridEnergySensorEntityDescription[MasterbusData]
+    ] = dataclass_field(default_factory=list)
+    binary_sensors: list[OffGridBinarySensorEntityDescription[MasterbusData]] = dataclass_field(
         default_factory=list
     )
-    numbers: list[OffGridNumberEntityDescription] = dataclass_field(default_factory=list)
-    selects: list[OffGridSelectEntityDescription] = dataclass_field(default_factory=list)
-    switches: list[OffGridSwitchEntityDescription] = dataclass_field(default_factory=list)
+    numbers: list[OffGridNumberEntityDescription[MasterbusData]] = dataclass_field(
+        default_factory=list
+    )
+    selects: list[OffGridSelectEntityDescription[MasterbusData]] = dataclass_field(
+        default_factory=list
+    )
+    switches: list[OffGridSwitchEntityDescription[MasterbusData]] = dataclass_field(
+        default_factory=list
+    )
+
+    def by_platform(self) -> dict[Platform, list[OffGridEntityDescription[MasterbusData]]]:
+        """The descriptions per platform."""
+        return {
+            Platform.SENSOR: list(self.sensors),
+            Platform.BINARY_SENSOR: list(self.binary_sensors),
+            Platform.NUMBER: list(self.numbers),
+            Platform.SELECT: list(self.selects),
+            Platform.SWITCH: list(self.switches),
+        }
+
+
+def _online(serial: str, data: MasterbusData) -> bool:
+    """A device's entities are unavailable while it does not answer."""
+    return data.online(serial)
 
 
 def _raw(serial: str, field: int, data: MasterbusData) -> float | None:
@@ -329,11 +171,14 @@ def _native_energy(serial: str, field: int, data: MasterbusData) -> float | None
     return data.value(serial, field) if data.online(serial) else None
 
 
-def _sensor(serial: str, info: FieldInfo, name: str) -> OffGridSensorEntityDescription:
+def _sensor(
+    serial: str, info: FieldInfo, name: str
+) -> OffGridSensorEntityDescription[MasterbusData]:
     key = f"{serial}_{info.field}"
     if info.visualisation == Visualisation.DROPDOWN:
         return OffGridSensorEntityDescription(
             key=key,
+            available_fn=partial(_online, serial),
             **_named(name, "masterbus_state"),
             device_class=SensorDeviceClass.ENUM,
             options=list(dict.fromkeys(info.options)),
@@ -342,6 +187,7 @@ def _sensor(serial: str, info: FieldInfo, name: str) -> OffGridSensorEntityDescr
     if info.visualisation == Visualisation.DURATION:
         return OffGridSensorEntityDescription(
             key=key,
+            available_fn=partial(_online, serial),
             name=name,
             device_class=SensorDeviceClass.DURATION,
             native_unit_of_measurement=UnitOfTime.SECONDS,
@@ -350,12 +196,13 @@ def _sensor(serial: str, info: FieldInfo, name: str) -> OffGridSensorEntityDescr
     if info.visualisation == Visualisation.DATE:
         return OffGridSensorEntityDescription(
             key=key,
+            available_fn=partial(_online, serial),
             name=name,
             device_class=SensorDeviceClass.DATE,
             entity_category=EntityCategory.DIAGNOSTIC,
             value_fn=partial(_date, serial, info),
         )
-    device_class, unit = UNITS.get(info.unit, (None, info.unit or None))
+    device_class, unit = _unit(info.unit)
     state_class = SensorStateClass.MEASUREMENT
     if device_class is SensorDeviceClass.ENERGY:
         state_class = SensorStateClass.TOTAL_INCREASING
@@ -363,6 +210,7 @@ def _sensor(serial: str, info: FieldInfo, name: str) -> OffGridSensorEntityDescr
         device_class = SensorDeviceClass.BATTERY
     return OffGridSensorEntityDescription(
         key=key,
+        available_fn=partial(_online, serial),
         **_named(name, None if device_class else UNIT_ICONS.get(info.unit, "masterbus_value")),
         device_class=device_class,
         native_unit_of_measurement=unit,
@@ -412,6 +260,7 @@ def describe_device(
                 result.switches.append(
                     OffGridSwitchEntityDescription(
                         key=key,
+                        available_fn=partial(_online, serial),
                         **_named(name, "masterbus_switch"),
                         setting_key=setting,
                         is_on_fn=partial(_flag, serial, info),
@@ -421,6 +270,7 @@ def describe_device(
                 result.selects.append(
                     OffGridSelectEntityDescription(
                         key=key,
+                        available_fn=partial(_online, serial),
                         **_named(name, "masterbus_choice"),
                         setting_key=setting,
                         options=list(dict.fromkeys(info.options)),
@@ -428,7 +278,7 @@ def describe_device(
                     )
                 )
             else:
-                device_class, unit = UNITS.get(info.unit, (None, info.unit or None))
+                device_class, unit = _unit(info.unit)
                 number_class = (
                     None
                     if device_class is None or device_class is SensorDeviceClass.ENERGY
@@ -437,6 +287,7 @@ def describe_device(
                 result.numbers.append(
                     OffGridNumberEntityDescription(
                         key=key,
+                        available_fn=partial(_online, serial),
                         **_named(name, None if number_class else "masterbus_setting"),
                         setting_key=setting,
                         device_class=number_class,
@@ -455,6 +306,7 @@ def describe_device(
             result.binary_sensors.append(
                 OffGridBinarySensorEntityDescription(
                     key=key,
+                    available_fn=partial(_online, serial),
                     **_named(name, "masterbus_flag"),
                     is_on_fn=partial(_flag, serial, info),
                 )
@@ -462,10 +314,11 @@ def describe_device(
         else:
             result.sensors.append(_sensor(serial, info, name))
     max_step = max(60.0, 3 * scan_interval)
-    if (shunt := _shunt_energy_fields(identity, schema)) is not None:
+    if (shunt := shunt_energy_fields(identity, schema)) is not None:
         result.sensors += [
             OffGridSensorEntityDescription(
                 key=f"{serial}_battery_power",
+                available_fn=partial(_online, serial),
                 translation_key="battery_power",
                 device_class=SensorDeviceClass.POWER,
                 native_unit_of_measurement=UnitOfPower.WATT,
@@ -486,7 +339,7 @@ def describe_device(
                 counter_factory=partial(EnergyCounter, max_step=max_step),
             ),
         ]
-    if (solar := _solar_energy_field(identity, schema)) is not None:
+    if (solar := solar_energy_field(identity, schema)) is not None:
         result.sensors.append(
             OffGridEnergySensorEntityDescription(
                 key=f"{serial}_solar_energy",
@@ -498,10 +351,14 @@ def describe_device(
     return result
 
 
-LINK_DESCRIPTION = OffGridBinarySensorEntityDescription(
+def _link_up(coordinator: Any) -> bool:
+    return bool(coordinator.connected)
+
+
+LINK_DESCRIPTION = OffGridLinkEntityDescription(
     key="masterbus_link",
     translation_key="masterbus_link",
     device_class=BinarySensorDeviceClass.CONNECTIVITY,
     entity_category=EntityCategory.DIAGNOSTIC,
-    is_on_fn=lambda data: data.connected,
+    link_fn=_link_up,
 )

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
@@ -19,103 +18,32 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntry, DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.storage import Store
 
-from custom_components.offgrid_power.binary_sensor import OffGridBinarySensor
+from custom_components.offgrid_power.builders import build_entities
 from custom_components.offgrid_power.const import DOMAIN
 from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRuntime
-from custom_components.offgrid_power.number import OffGridNumber
 from custom_components.offgrid_power.protocol.masterbus import (
     DeviceIdentity,
-    DeviceSchema,
-    Interface,
     SchemaCache,
-    TransportConfig,
     TransportError,
+    product_name,
 )
-from custom_components.offgrid_power.select import OffGridSelect
-from custom_components.offgrid_power.sensor import (
-    OffGridEnergySensorEntityDescription,
-    OffGridSensor,
-    sensor_for,
-)
-from custom_components.offgrid_power.switch import OffGridSwitch
 
 from . import const
 from .const import (
-    CONF_BITRATE,
-    CONF_CHANNEL,
     CONF_ENABLE_WRITES,
     CONF_FIELDS,
     CONF_INTERFACE,
-    CONF_LISTEN,
     CONF_LISTEN_ONLY,
     CONF_SCAN_INTERVAL,
-    DEFAULT_BITRATE,
-    DEFAULT_BRIDGE_LISTEN,
     DEFAULT_SCAN_INTERVAL,
 )
-from .coordinator import STORAGE_VERSION, MasterbusCoordinator, storage_key
-from .descriptions import LINK_DESCRIPTION, describe_device, product_name
+from .coordinator import MasterbusCoordinator
+from .descriptions import LINK_DESCRIPTION, describe_device
+from .entry import PENDING_CACHE, schema_store, selected_fields, transport_config
 
 READ_PLATFORMS = (Platform.SENSOR, Platform.BINARY_SENSOR)
 CONTROL_PLATFORMS = (Platform.NUMBER, Platform.SELECT, Platform.SWITCH)
-# The flow hands the schema it discovered to the first setup, by unique id.
-PENDING_CACHE = f"{DOMAIN}_masterbus_pending_cache"
-
-
-class _DeviceBound:
-    """Unavailable while the device it belongs to is offline."""
-
-    masterbus_serial = ""
-
-    @property
-    def available(self) -> bool:
-        """Available while the link works and the device answers."""
-        coordinator: Any = getattr(self, "coordinator", None)
-        return bool(super().available) and coordinator.data.online(  # type: ignore[misc]
-            self.masterbus_serial
-        )
-
-
-class MasterbusSensor(_DeviceBound, OffGridSensor):
-    """A field of a device."""
-
-
-class MasterbusBinarySensor(_DeviceBound, OffGridBinarySensor):
-    """A check-box field of a device."""
-
-
-class MasterbusNumber(_DeviceBound, OffGridNumber):
-    """A writable number field."""
-
-
-class MasterbusSelect(_DeviceBound, OffGridSelect):
-    """A writable drop-down field."""
-
-
-class MasterbusSwitch(_DeviceBound, OffGridSwitch):
-    """A writable check-box field."""
-
-
-class LinkSensor(OffGridBinarySensor):
-    """Whether the interface works; stays available to say so."""
-
-    @property
-    def available(self) -> bool:
-        """Always: it reports the link itself."""
-        return True
-
-    @property
-    def is_on(self) -> bool:
-        """Connected, and the last poll worked."""
-        coordinator: Any = self.coordinator
-        return bool(coordinator.connected and coordinator.last_update_success)
-
-
-def _bound[T: _DeviceBound](entity: T, serial: str) -> T:
-    entity.masterbus_serial = serial
-    return entity
 
 
 class MasterbusRuntime(OffGridRuntime):
@@ -166,38 +94,13 @@ class MasterbusRuntime(OffGridRuntime):
             writes=coordinator.writes,
             scan_interval=self.scan_interval,
         )
-        info, prefix = self.device_info(identity), self.entry.entry_id
-        if platform is Platform.SENSOR:
-            sensors: list[Entity] = []
-            for description in described.sensors:
-                if isinstance(description, OffGridEnergySensorEntityDescription):
-                    sensors.append(sensor_for(coordinator, description, info, prefix))
-                else:
-                    sensors.append(
-                        _bound(MasterbusSensor(coordinator, description, info, prefix), serial)
-                    )
-            return sensors
-        if platform is Platform.BINARY_SENSOR:
-            return [
-                _bound(MasterbusBinarySensor(coordinator, d, info, prefix), serial)
-                for d in described.binary_sensors
-            ]
-        if platform is Platform.NUMBER:
-            return [
-                _bound(MasterbusNumber(coordinator, d, info, prefix), serial)
-                for d in described.numbers
-            ]
-        if platform is Platform.SELECT:
-            return [
-                _bound(MasterbusSelect(coordinator, d, info, prefix), serial)
-                for d in described.selects
-            ]
-        if platform is Platform.SWITCH:
-            return [
-                _bound(MasterbusSwitch(coordinator, d, info, prefix), serial)
-                for d in described.switches
-            ]
-        return []
+        return build_entities(
+            platform,
+            coordinator,
+            described.by_platform()[platform],
+            self.device_info(identity),
+            self.entry.entry_id,
+        )
 
     def async_add_platform_entities(
         self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
@@ -207,8 +110,8 @@ class MasterbusRuntime(OffGridRuntime):
         self._added[platform] = set()
         entities: list[Entity] = []
         if platform is Platform.BINARY_SENSOR:
-            entities.append(
-                LinkSensor(self.coordinator, LINK_DESCRIPTION, self.hub, self.entry.entry_id)
+            entities += build_entities(
+                platform, self.coordinator, [LINK_DESCRIPTION], self.hub, self.entry.entry_id
             )
         for serial in self.coordinator.data.devices:
             entities += self._entities(platform, serial)
@@ -272,42 +175,6 @@ class MasterbusRuntime(OffGridRuntime):
         return redacted
 
 
-def transport_config(data: dict[str, Any]) -> TransportConfig:
-    """Where the bus is, from entry or flow data; raise KeyError or ValueError."""
-    interface = Interface(data[CONF_INTERFACE])
-    return TransportConfig(
-        interface=interface,
-        channel=str(data[CONF_CHANNEL]),
-        bitrate=int(data.get(CONF_BITRATE, DEFAULT_BITRATE)),
-        listen=str(data.get(CONF_LISTEN) or DEFAULT_BRIDGE_LISTEN),
-    )
-
-
-def selected_fields(entry: OffGridConfigEntry) -> dict[str, list[int]]:
-    """The fields to poll per device serial.
-
-    The choice lives in the options; entries made before the options flow
-    offered it keep it in their data.
-    """
-    selection = entry.options.get(CONF_FIELDS, entry.data.get(CONF_FIELDS))
-    return {serial: list(fields) for serial, fields in (selection or {}).items()}
-
-
-async def async_known_devices(
-    hass: HomeAssistant, entry: OffGridConfigEntry
-) -> dict[str, tuple[DeviceIdentity, DeviceSchema]]:
-    """Every device the entry has identified: live while loaded, else from the schema cache."""
-    if entry.state is ConfigEntryState.LOADED and isinstance(entry.runtime_data, MasterbusRuntime):
-        return {
-            serial: (state.device.identity, state.device.schema)
-            for serial, state in entry.runtime_data.coordinator.data.devices.items()
-            if state.device.identity is not None
-        }
-    store: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, storage_key(entry.entry_id))
-    cache = SchemaCache.from_dict(await store.async_load())
-    return {cached.identity.serial: (cached.identity, cached.schema) for cached in cache}
-
-
 async def _async_reload_on_change(hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
     runtime = entry.runtime_data
     if isinstance(runtime, MasterbusRuntime) and dict(entry.options) != runtime.started_options:
@@ -316,7 +183,7 @@ async def _async_reload_on_change(hass: HomeAssistant, entry: OffGridConfigEntry
 
 async def async_remove_entry(hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
     """Forget the schema cache of a bus whose entry was deleted."""
-    await Store[dict[str, Any]](hass, STORAGE_VERSION, storage_key(entry.entry_id)).async_remove()
+    await schema_store(hass, entry.entry_id).async_remove()
     if entry.unique_id is not None:
         hass.data.get(PENDING_CACHE, {}).pop(entry.unique_id, None)
 
@@ -331,7 +198,7 @@ async def async_create_runtime(hass: HomeAssistant, entry: OffGridConfigEntry) -
             translation_key="invalid_entry_data",
             translation_placeholders={"detail": str(err)},
         ) from err
-    store: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, storage_key(entry.entry_id))
+    store = schema_store(hass, entry.entry_id)
     stored = await store.async_load()
     if stored is None and entry.unique_id is not None:
         stored = hass.data.get(PENDING_CACHE, {}).pop(entry.unique_id, None)

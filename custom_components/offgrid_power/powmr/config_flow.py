@@ -1,8 +1,12 @@
 """Config, reconfigure and options flow steps for PowMr inverters.
 
 The entry's unique id is the link (serial port, or host and port), because
-Family A units report no serial number; see ``coordinator.unique_id_for``.
+Family A units report no serial number; see ``unique_id_for``.
 Duplicates are refused before anything is sent to the unit.
+
+Over 300 lines on purpose: five transports share one dialog (user, zeroconf,
+reconfigure and options steps with their schemas and the probe), and
+splitting it would scatter one flow's validation over several files.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     OptionsFlow,
 )
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
     BooleanSelector,
     NumberSelector,
@@ -32,19 +37,23 @@ import voluptuous as vol
 
 from custom_components.offgrid_power.const import CONF_FAMILY, LOGGER, Family
 from custom_components.offgrid_power.protocol.powmr import (
+    PowmrClient,
     PowmrError,
     PowmrFamily,
     PowmrPortInUseError,
+    safe_address,
 )
-from custom_components.offgrid_power.protocol.redact import safe_address
 
 from .const import (
     CONF_BATTERY_CAPACITY,
     CONF_BAUDRATE,
     CONF_CHARGER_PRIORITY_VARIANT,
     CONF_DETECTED_PROTOCOL,
+    CONF_DEVICE,
     CONF_ENABLE_WRITES,
+    CONF_HOST,
     CONF_MDNS_NAME,
+    CONF_PORT,
     CONF_PROTOCOL,
     CONF_REPLY_PORT,
     CONF_SCAN_INTERVAL,
@@ -61,8 +70,8 @@ from .const import (
     PROTOCOL_AUTO,
     Transport,
 )
-from .coordinator import CONF_DEVICE, CONF_HOST, CONF_PORT, async_probe, unique_id_for
 from .serial_proxy import serial_port_selector, unsupported_serial_proxy
+from .source import build_source
 
 # Translation keys of the selectors (under "selector" in en.json).
 TRANSPORT_SELECTOR = "powmr_transport"
@@ -71,6 +80,38 @@ VARIANT_SELECTOR = "powmr_charger_priority_variant"
 SELECTORS = (TRANSPORT_SELECTOR, PROTOCOL_SELECTOR, VARIANT_SELECTOR)
 
 PROTOCOLS = [PROTOCOL_AUTO, *(family.value for family in PowmrFamily)]
+
+
+def unique_id_for(data: Mapping[str, Any]) -> str:
+    """The entry's unique id: the link, since Family A units report no serial number.
+
+    One link reaches one inverter, so the same serial port, or the same host
+    and port (whatever framing is spoken over it), cannot be added twice. A
+    unit id given explicitly tells several units behind one gateway apart.
+    """
+    transport = Transport(data[CONF_TRANSPORT])
+    if transport is Transport.SERIAL:
+        link = f"serial:{data[CONF_DEVICE]}"
+    else:
+        scheme = {
+            Transport.RTU_OVER_UDP: "udp",
+            Transport.DONGLE_HTTP: "http",
+        }.get(transport, "tcp")
+        link = f"{scheme}:{str(data[CONF_HOST]).strip().lower()}:{data[CONF_PORT]}"
+    unit_id = data.get(CONF_UNIT_ID)
+    return link if unit_id is None else f"{link}#{unit_id}"
+
+
+async def async_probe(hass: HomeAssistant, data: Mapping[str, Any]) -> PowmrFamily:
+    """Connect, detect (or confirm) the protocol family and read once; raise PowmrError."""
+    source = build_source(hass, data)
+    try:
+        if isinstance(source, PowmrClient) and source.family is None:
+            await source.detect_family()
+        snapshot = await source.read_snapshot()
+    finally:
+        await source.close()
+    return snapshot.family
 
 
 def _integer(minimum: int, maximum: int) -> NumberSelector:

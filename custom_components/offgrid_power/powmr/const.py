@@ -51,3 +51,8 @@ DEFAULT_PORTS: Final = {
     Transport.MODBUS_TCP: 502,
     Transport.DONGLE_HTTP: 80,
 }
+
+# Connection keys, named as Home Assistant names them.
+CONF_HOST: Final = "host"
+CONF_PORT: Final = "port"
+CONF_DEVICE: Final = "device"

@@ -15,15 +15,8 @@ from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.components.number import NumberDeviceClass, NumberMode
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import (
-    PERCENTAGE,
     EntityCategory,
-    UnitOfApparentPower,
-    UnitOfElectricCurrent,
-    UnitOfElectricPotential,
     UnitOfEnergy,
-    UnitOfFrequency,
-    UnitOfPower,
-    UnitOfTemperature,
     UnitOfTime,
 )
 from homeassistant.helpers.typing import StateType
@@ -31,8 +24,7 @@ from homeassistant.helpers.typing import StateType
 from custom_components.offgrid_power.binary_sensor import OffGridBinarySensorEntityDescription
 from custom_components.offgrid_power.energy import EnergyCounter
 from custom_components.offgrid_power.number import OffGridNumberEntityDescription
-from custom_components.offgrid_power.protocol.powmr import RegisterMap, Setting
-from custom_components.offgrid_power.protocol.powmr.registers import (
+from custom_components.offgrid_power.protocol.powmr import (
     AC_INPUT_RANGE_A,
     AC_INPUT_RANGE_SMG,
     BATTERY_TYPE_A,
@@ -48,6 +40,8 @@ from custom_components.offgrid_power.protocol.powmr.registers import (
     OUTPUT_PRIORITY_A,
     OUTPUT_PRIORITY_SMG,
     WORKING_MODE_SMG,
+    RegisterMap,
+    Setting,
 )
 from custom_components.offgrid_power.select import OffGridSelectEntityDescription
 from custom_components.offgrid_power.sensor import (
@@ -55,13 +49,14 @@ from custom_components.offgrid_power.sensor import (
     OffGridSensorEntityDescription,
 )
 from custom_components.offgrid_power.switch import OffGridSwitchEntityDescription
+from custom_components.offgrid_power.units import UNITS
 
 from .const import MAX_STEP_POLLS
-from .coordinator import PowmrData
+from .data import PowmrData
 
 
 @dataclass(frozen=True, kw_only=True)
-class PowmrSensorEntityDescription(OffGridSensorEntityDescription):
+class PowmrSensorEntityDescription(OffGridSensorEntityDescription[PowmrData]):
     """A PowMr sensor; ``mirrors_setting`` ones give way to controls when writes are on."""
 
     mirrors_setting: bool = False
@@ -110,19 +105,6 @@ def _has(key: str, data: PowmrData) -> bool:
     return data.has(key)
 
 
-_UNIT_CLASSES: dict[str, tuple[str, SensorDeviceClass | None]] = {
-    "V": (UnitOfElectricPotential.VOLT, SensorDeviceClass.VOLTAGE),
-    "A": (UnitOfElectricCurrent.AMPERE, SensorDeviceClass.CURRENT),
-    "W": (UnitOfPower.WATT, SensorDeviceClass.POWER),
-    "VA": (UnitOfApparentPower.VOLT_AMPERE, SensorDeviceClass.APPARENT_POWER),
-    "Hz": (UnitOfFrequency.HERTZ, SensorDeviceClass.FREQUENCY),
-    "°C": (UnitOfTemperature.CELSIUS, SensorDeviceClass.TEMPERATURE),
-    "%": (PERCENTAGE, None),
-    "min": (UnitOfTime.MINUTES, SensorDeviceClass.DURATION),
-    "d": (UnitOfTime.DAYS, SensorDeviceClass.DURATION),
-}
-
-
 def _measurement(
     key: str,
     unit: str,
@@ -134,7 +116,7 @@ def _measurement(
     value_fn: Callable[[PowmrData], StateType] | None = None,
     exists_fn: Callable[[PowmrData], bool] | None = None,
 ) -> PowmrSensorEntityDescription:
-    native_unit, unit_class = _UNIT_CLASSES[unit]
+    native_unit, unit_class = UNITS[unit].unit, UNITS[unit].device_class
     return PowmrSensorEntityDescription(
         key=key,
         translation_key=key,
@@ -165,7 +147,7 @@ def _enum(key: str, *, mirrors_setting: bool = False) -> PowmrSensorEntityDescri
 def _setting_value(
     key: str, unit: str, precision: int, *, diagnostic_class: bool = True
 ) -> PowmrSensorEntityDescription:
-    native_unit, unit_class = _UNIT_CLASSES[unit]
+    native_unit, unit_class = UNITS[unit].unit, UNITS[unit].device_class
     return PowmrSensorEntityDescription(
         key=key,
         translation_key=key,
@@ -388,7 +370,7 @@ SENSORS: tuple[PowmrSensorEntityDescription, ...] = (
     _setting_value("equalization_interval", "d", 0),
 )
 
-BINARY_SENSORS: tuple[OffGridBinarySensorEntityDescription, ...] = tuple(
+BINARY_SENSORS: tuple[OffGridBinarySensorEntityDescription[PowmrData], ...] = tuple(
     OffGridBinarySensorEntityDescription(
         key=key,
         translation_key=key,
@@ -409,13 +391,15 @@ BINARY_SENSORS: tuple[OffGridBinarySensorEntityDescription, ...] = tuple(
 )
 
 
-def energy_descriptions(scan_interval: float) -> tuple[OffGridEnergySensorEntityDescription, ...]:
+def energy_descriptions(
+    scan_interval: float,
+) -> tuple[OffGridEnergySensorEntityDescription[PowmrData], ...]:
     """The kWh counters; a gap longer than a few polls is never bridged."""
     counter = partial(EnergyCounter, max_step=MAX_STEP_POLLS * scan_interval)
 
     def described(
         key: str, source: Callable[[PowmrData], float | None], exists: Callable[[PowmrData], bool]
-    ) -> OffGridEnergySensorEntityDescription:
+    ) -> OffGridEnergySensorEntityDescription[PowmrData]:
         return OffGridEnergySensorEntityDescription(
             key=key,
             translation_key=key,
@@ -457,11 +441,12 @@ _NUMBER_CLASSES = {
 }
 
 
-def _number(setting: Setting, nominal_voltage: float) -> OffGridNumberEntityDescription:
+def _number(setting: Setting, nominal_voltage: float) -> OffGridNumberEntityDescription[PowmrData]:
     minimum, maximum = setting.bounds(nominal_voltage)
     if setting.allowed_extra:
         minimum = min(minimum, *setting.allowed_extra)
-    unit = _UNIT_CLASSES[setting.unit][0] if setting.unit in _UNIT_CLASSES else setting.unit
+    known = UNITS.get(setting.unit or "")
+    unit = setting.unit if known is None else known.unit
     mirror = setting.mirror_key or setting.key
     return OffGridNumberEntityDescription(
         key=setting.key,
@@ -478,7 +463,7 @@ def _number(setting: Setting, nominal_voltage: float) -> OffGridNumberEntityDesc
     )
 
 
-def _select(setting: Setting) -> OffGridSelectEntityDescription:
+def _select(setting: Setting) -> OffGridSelectEntityDescription[PowmrData]:
     assert setting.options is not None
     mirror = setting.mirror_key
     return OffGridSelectEntityDescription(
@@ -491,7 +476,7 @@ def _select(setting: Setting) -> OffGridSelectEntityDescription:
     )
 
 
-def _switch(setting: Setting) -> OffGridSwitchEntityDescription:
+def _switch(setting: Setting) -> OffGridSwitchEntityDescription[PowmrData]:
     mirror = setting.mirror_key or setting.key
     return OffGridSwitchEntityDescription(
         key=setting.key,
@@ -506,9 +491,9 @@ def _switch(setting: Setting) -> OffGridSwitchEntityDescription:
 class ControlDescriptions:
     """The controls of one register map."""
 
-    numbers: tuple[OffGridNumberEntityDescription, ...]
-    selects: tuple[OffGridSelectEntityDescription, ...]
-    switches: tuple[OffGridSwitchEntityDescription, ...]
+    numbers: tuple[OffGridNumberEntityDescription[PowmrData], ...]
+    selects: tuple[OffGridSelectEntityDescription[PowmrData], ...]
+    switches: tuple[OffGridSwitchEntityDescription[PowmrData], ...]
 
 
 def control_descriptions(

@@ -10,17 +10,15 @@ from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from custom_components.offgrid_power.binary_sensor import OffGridBinarySensor
+from custom_components.offgrid_power.builders import build_entities
 from custom_components.offgrid_power.const import DOMAIN
+from custom_components.offgrid_power.entity import OffGridEntityDescription
 from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRuntime
-from custom_components.offgrid_power.number import OffGridNumber
 from custom_components.offgrid_power.protocol.powmr import PowmrFamily
-from custom_components.offgrid_power.select import OffGridSelect
-from custom_components.offgrid_power.sensor import sensor_for
-from custom_components.offgrid_power.switch import OffGridSwitch
 
 from .const import CONF_ENABLE_WRITES, CONF_SCAN_INTERVAL, CONF_TRANSPORT, DEFAULT_SCAN_INTERVAL
-from .coordinator import PowmrCoordinator, build_source
+from .coordinator import PowmrCoordinator
+from .data import PowmrData
 from .descriptions import (
     BINARY_SENSORS,
     SENSORS,
@@ -28,9 +26,7 @@ from .descriptions import (
     control_descriptions,
     energy_descriptions,
 )
-
-READ_PLATFORMS = (Platform.SENSOR, Platform.BINARY_SENSOR)
-CONTROL_PLATFORMS = (Platform.NUMBER, Platform.SELECT, Platform.SWITCH)
+from .source import build_source
 
 MODELS = {
     PowmrFamily.FAMILY_A: "Family A (WIFI-VM, 2400 baud)",
@@ -56,7 +52,8 @@ class PowmrRuntime(OffGridRuntime):
             self.controls = control_descriptions(
                 client.register_map, client.battery_nominal_voltage
             )
-        self.platforms = READ_PLATFORMS + (CONTROL_PLATFORMS if self.controls else ())
+        self.descriptions = self._descriptions()
+        self.platforms = tuple(self.descriptions)
         snapshot = data.snapshot
         version = snapshot.get("main_cpu_version")
         rated = snapshot.number("rated_active_power")
@@ -69,51 +66,42 @@ class PowmrRuntime(OffGridRuntime):
             sw_version=None if version is None else str(version),
         )
 
+    def _descriptions(self) -> dict[Platform, list[OffGridEntityDescription[PowmrData]]]:
+        """What this unit has, per platform; read-only mirrors of settings give way to controls."""
+        data, controls = self.coordinator.data, self.controls
+        sensors: list[OffGridEntityDescription[PowmrData]] = [
+            description
+            for description in SENSORS
+            if description.exists_fn(data) and not (controls and description.mirrors_setting)
+        ]
+        sensors += [
+            description
+            for description in energy_descriptions(self.coordinator.scan_interval)
+            if description.exists_fn(data)
+        ]
+        described: dict[Platform, list[OffGridEntityDescription[PowmrData]]] = {
+            Platform.SENSOR: sensors,
+            Platform.BINARY_SENSOR: [d for d in BINARY_SENSORS if d.exists_fn(data)],
+        }
+        if controls is not None:
+            described[Platform.NUMBER] = list(controls.numbers)
+            described[Platform.SELECT] = list(controls.selects)
+            described[Platform.SWITCH] = list(controls.switches)
+        return described
+
     def async_add_platform_entities(
         self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
     ) -> None:
         """Create the entities of one platform that this unit has."""
-        coordinator, data, device, prefix = (
-            self.coordinator,
-            self.coordinator.data,
-            self.device_info,
-            self.entry.entry_id,
+        async_add_entities(
+            build_entities(
+                platform,
+                self.coordinator,
+                self.descriptions.get(platform, ()),
+                self.device_info,
+                self.entry.entry_id,
+            )
         )
-        if platform is Platform.SENSOR:
-            writes = self.controls is not None
-            async_add_entities(
-                [
-                    sensor_for(coordinator, description, device, prefix)
-                    for description in SENSORS
-                    if description.exists_fn(data) and not (writes and description.mirrors_setting)
-                ]
-                + [
-                    sensor_for(coordinator, description, device, prefix)
-                    for description in energy_descriptions(coordinator.scan_interval)
-                    if description.exists_fn(data)
-                ]
-            )
-        elif platform is Platform.BINARY_SENSOR:
-            async_add_entities(
-                OffGridBinarySensor(coordinator, description, device, prefix)
-                for description in BINARY_SENSORS
-                if description.exists_fn(data)
-            )
-        elif self.controls is not None and platform is Platform.NUMBER:
-            async_add_entities(
-                OffGridNumber(coordinator, description, device, prefix)
-                for description in self.controls.numbers
-            )
-        elif self.controls is not None and platform is Platform.SELECT:
-            async_add_entities(
-                OffGridSelect(coordinator, description, device, prefix)
-                for description in self.controls.selects
-            )
-        elif self.controls is not None and platform is Platform.SWITCH:
-            async_add_entities(
-                OffGridSwitch(coordinator, description, device, prefix)
-                for description in self.controls.switches
-            )
 
     async def async_shutdown(self) -> None:
         """Stop polling and close the link."""

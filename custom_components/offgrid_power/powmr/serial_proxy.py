@@ -13,7 +13,7 @@ from typing import Any
 
 from homeassistant.helpers import selector
 
-from custom_components.offgrid_power.protocol.powmr.rtu_stream import needs_serialx
+from custom_components.offgrid_power.protocol.powmr import needs_serialx
 
 
 def serial_proxies_supported() -> bool:

@@ -4,6 +4,10 @@ The key is checked against a real advertisement of the device: the latest one
 Home Assistant has seen, or, if none yet, one waited for while a progress
 spinner shows. A wrong key never aborts the flow, so the device stays in
 "Discovered" until the right key is entered.
+
+Slightly over 300 lines: the Bluetooth discovery, manual pick, key, reauth,
+reconfigure and VE.Smart options steps all check a key against the same
+advertisement wait.
 """
 
 from __future__ import annotations

@@ -25,26 +25,28 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import (
-    PERCENTAGE,
     SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
     EntityCategory,
-    UnitOfApparentPower,
-    UnitOfElectricCurrent,
-    UnitOfElectricPotential,
     UnitOfEnergy,
-    UnitOfIrradiance,
     UnitOfPower,
-    UnitOfTemperature,
-    UnitOfTime,
 )
 
+from custom_components.offgrid_power.energy import (
+    Counter,
+    EnergyCounter,
+    IntegrationMethod,
+    NativeCounterAccumulator,
+)
 from custom_components.offgrid_power.protocol.victron import (
     LAYOUTS,
+    NETWORK_REGISTERS,
     FieldKind,
     FieldSpec,
     FieldValue,
 )
-from custom_components.offgrid_power.protocol.victron.ve_smart import REGISTERS
+from custom_components.offgrid_power.units import UNITS
+
+from .const import ENERGY_MAX_STEP_SECONDS, MAX_SOLAR_POWER_KW
 
 UNKNOWN_OPTION = "unknown"
 NO_FLAGS = "none"
@@ -55,35 +57,12 @@ RSSI_KEY = "rssi"
 BATTERY_POWER_KEY = "battery_power"
 
 
-@dataclass(frozen=True, slots=True)
-class _UnitClass:
-    unit: str | None
-    device_class: SensorDeviceClass | None
-    state_class: SensorStateClass | None = SensorStateClass.MEASUREMENT
-    precision: int | None = None
+# Display precision per unit where the field's own decimals are too fine.
+_PRECISION: Mapping[str, int] = {"V": 2, "W": 0, "VA": 0, "kWh": 2, "Ah": 1, "min": 0}
+# The units a Victron field table uses that Home Assistant knows; "ms" and "h"
+# stay plain units.
+_KNOWN_UNITS = frozenset({"V", "A", "W", "VA", "kWh", "Ah", "%", "min", "°C", "W/m²", "dBm"})
 
-
-# Protocol unit -> how Home Assistant should present it.
-_UNITS: Mapping[str, _UnitClass] = {
-    "V": _UnitClass(UnitOfElectricPotential.VOLT, SensorDeviceClass.VOLTAGE, precision=2),
-    "A": _UnitClass(UnitOfElectricCurrent.AMPERE, SensorDeviceClass.CURRENT),
-    "W": _UnitClass(UnitOfPower.WATT, SensorDeviceClass.POWER, precision=0),
-    "VA": _UnitClass(
-        UnitOfApparentPower.VOLT_AMPERE, SensorDeviceClass.APPARENT_POWER, precision=0
-    ),
-    "kWh": _UnitClass(
-        UnitOfEnergy.KILO_WATT_HOUR,
-        SensorDeviceClass.ENERGY,
-        SensorStateClass.TOTAL_INCREASING,
-        precision=2,
-    ),
-    "Ah": _UnitClass("Ah", None, precision=1),
-    "%": _UnitClass(PERCENTAGE, None),
-    "min": _UnitClass(UnitOfTime.MINUTES, SensorDeviceClass.DURATION, precision=0),
-    "°C": _UnitClass(UnitOfTemperature.CELSIUS, SensorDeviceClass.TEMPERATURE),
-    "W/m²": _UnitClass(UnitOfIrradiance.WATTS_PER_SQUARE_METER, SensorDeviceClass.IRRADIANCE),
-    "dBm": _UnitClass(SIGNAL_STRENGTH_DECIBELS_MILLIWATT, SensorDeviceClass.SIGNAL_STRENGTH),
-}
 
 # Settings-like or rarely useful fields: shown under "Diagnostic".
 _DIAGNOSTIC_KEYS = frozenset(
@@ -174,7 +153,7 @@ NETWORK_SENSOR_KEYS: Mapping[str, str] = {
     "device_state": "network_device_state",
     "battery_current": "network_battery_current",
 }
-NETWORK_FIELDS: Mapping[str, FieldSpec] = {spec.key: spec for spec in REGISTERS.values()}
+NETWORK_FIELDS: Mapping[str, FieldSpec] = {spec.key: spec for spec in NETWORK_REGISTERS.values()}
 NETWORK_ENTITY_KEYS: Mapping[str, str] = {
     entity_key: register_key for register_key, entity_key in NETWORK_SENSOR_KEYS.items()
 }
@@ -200,19 +179,20 @@ def _field_description(spec: FieldSpec, key: str) -> SensorEntityDescription:
         return SensorEntityDescription(
             key=key, translation_key=key, entity_category=EntityCategory.DIAGNOSTIC
         )
-    unit = _UNITS.get(spec.unit or "", _UnitClass(None, None))
-    device_class = unit.device_class
+    unit = UNITS[spec.unit] if spec.unit in _KNOWN_UNITS else None
+    device_class = None if unit is None else unit.device_class
     if key == "state_of_charge":
         device_class = SensorDeviceClass.BATTERY
+    precision = _PRECISION.get(spec.unit or "")
     return SensorEntityDescription(
         key=key,
         translation_key=key,
         device_class=device_class,
-        native_unit_of_measurement=unit.unit,
-        state_class=unit.state_class if spec.unit else None,
-        suggested_display_precision=(
-            unit.precision if unit.precision is not None else spec.decimals
-        ),
+        native_unit_of_measurement=None if unit is None else unit.unit,
+        state_class=(SensorStateClass.MEASUREMENT if unit is None else unit.state_class)
+        if spec.unit
+        else None,
+        suggested_display_precision=precision if precision is not None else spec.decimals,
         entity_category=category or (EntityCategory.DIAGNOSTIC if spec.unit is None else None),
     )
 
@@ -310,3 +290,11 @@ def all_translation_keys() -> dict[str, dict[str, list[str]]]:
         if has_problem_sensor(spec):
             problems[key] = []
     return {"sensor": sensors, "binary_sensor": problems}
+
+
+def energy_counter(description: VictronEnergyDescription) -> Counter:
+    """The counter an energy total keeps: yield today is the device's own, the rest integrate."""
+    if description.counter == COUNTER_NATIVE:
+        return NativeCounterAccumulator(max_power_kw=MAX_SOLAR_POWER_KW)
+    # A reading holds until the next one: the power is a step function.
+    return EnergyCounter(max_step=ENERGY_MAX_STEP_SECONDS, method=IntegrationMethod.LEFT)

@@ -15,8 +15,6 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
-from syrupy.assertion import SnapshotAssertion
 
 from custom_components.offgrid_power.const import CONF_FAMILY, DOMAIN, Family
 from custom_components.offgrid_power.masterbus import const
@@ -59,16 +57,6 @@ def fast_timing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(const, "DISCOVERY_LIMIT", 30.0)
     monkeypatch.setattr(const, "STARTUP_WAIT", 30.0)
     monkeypatch.setattr(const, "RECONNECT_MIN", 5.0)
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Home Assistant's snapshot extension, so both HA versions share ``snapshots/``.
-
-    Under the HA 2025.4 plugin the snapshots otherwise land in syrupy's
-    default ``__snapshots__`` folder, where HA 2026.2 does not look.
-    """
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 def hold(device: SimulatedDevice, field: int, value: float) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from custom_components.offgrid_power.const import DOMAIN
 from custom_components.offgrid_power.masterbus import const
-from custom_components.offgrid_power.masterbus.coordinator import storage_key
+from custom_components.offgrid_power.masterbus.entry import storage_key
 from simulators.masterbus import MasterBusSimulator
 
 from .conftest import (

@@ -16,7 +16,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.offgrid_power.const import CONF_FAMILY, DOMAIN, Family
 from custom_components.offgrid_power.models import OffGridConfigEntry
-from custom_components.offgrid_power.powmr.coordinator import PowmrCoordinator, unique_id_for
+from custom_components.offgrid_power.powmr.config_flow import unique_id_for
+from custom_components.offgrid_power.powmr.coordinator import PowmrCoordinator
 from custom_components.offgrid_power.powmr.runtime import PowmrRuntime
 from simulators.powmr import PowmrSimulator, SimulatorConfig
 

@@ -14,7 +14,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 
 from custom_components.offgrid_power.const import DOMAIN
-from custom_components.offgrid_power.powmr import coordinator as powmr_coordinator
+from custom_components.offgrid_power.powmr import source as powmr_source
 from custom_components.offgrid_power.protocol.powmr import PowmrFamily
 from simulators.powmr import PowmrSimulator, SimulatorConfig
 
@@ -32,9 +32,9 @@ async def smg() -> AsyncIterator[PowmrSimulator]:
 @pytest.fixture
 def quick_probes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Family A's probes go unanswered on an SMG-II unit; let them time out quickly."""
-    original = powmr_coordinator.transport_config
+    original = powmr_source.transport_config
     monkeypatch.setattr(
-        powmr_coordinator,
+        powmr_source,
         "transport_config",
         lambda data: replace(original(data), timeout=0.3),
     )

@@ -14,7 +14,7 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.offgrid_power.const import DOMAIN
-from custom_components.offgrid_power.victron.runtime import FALLBACK_AVAILABILITY_SECONDS
+from custom_components.offgrid_power.victron.const import FALLBACK_AVAILABILITY_SECONDS
 
 from .conftest import ADDRESS, Inject, solar_advert, victron_entry
 

@@ -28,7 +28,7 @@ from .conftest import (
 )
 
 VEBUS_KEY = "da3f5fa2860cb1cf86ba7a6d1d16b9dd"
-RUNTIME = "custom_components.offgrid_power.victron.runtime"
+RUNTIME = "custom_components.offgrid_power.sensor"
 
 
 def _value(hass: HomeAssistant, key: str) -> float:

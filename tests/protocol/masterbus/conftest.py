@@ -8,7 +8,7 @@ import uuid
 import can
 import pytest
 
-from custom_components.offgrid_power.protocol.masterbus.session import (
+from custom_components.offgrid_power.protocol.masterbus import (
     MasterBusSession,
     SessionConfig,
 )

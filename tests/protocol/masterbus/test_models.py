@@ -10,12 +10,12 @@ import uuid
 import can
 import pytest
 
-from custom_components.offgrid_power.protocol.masterbus.bridge import BridgeBus
-from custom_components.offgrid_power.protocol.masterbus.models import FieldInfo, Visualisation
-from custom_components.offgrid_power.protocol.masterbus.session import (
+from custom_components.offgrid_power.protocol.masterbus import (
     ConnectionLost,
     MasterBusSession,
 )
+from custom_components.offgrid_power.protocol.masterbus.bridge import BridgeBus
+from custom_components.offgrid_power.protocol.masterbus.models import FieldInfo, Visualisation
 from custom_components.offgrid_power.protocol.masterbus.values import encode_date
 from simulators.masterbus import MasterBusSimulator
 from simulators.masterbus.network import frame_seconds

@@ -9,6 +9,12 @@ import json
 import can
 import pytest
 
+from custom_components.offgrid_power.protocol.masterbus import (
+    MasterBusSession,
+    SessionConfig,
+    SessionEvent,
+    ValueUpdated,
+)
 from custom_components.offgrid_power.protocol.masterbus.cache import SchemaCache
 from custom_components.offgrid_power.protocol.masterbus.errors import (
     RequestTimeout,
@@ -16,12 +22,6 @@ from custom_components.offgrid_power.protocol.masterbus.errors import (
     WriteError,
 )
 from custom_components.offgrid_power.protocol.masterbus.models import Visualisation
-from custom_components.offgrid_power.protocol.masterbus.session import (
-    MasterBusSession,
-    SessionConfig,
-    SessionEvent,
-    ValueUpdated,
-)
 from simulators.masterbus import MasterBusSimulator
 
 from .conftest import COMBI, FAST, SHUNT, SOLAR

@@ -9,13 +9,13 @@ import socket
 import can
 import pytest
 
-from custom_components.offgrid_power.protocol.masterbus.bridge import MAGIC, BridgeBus
-from custom_components.offgrid_power.protocol.masterbus.errors import TransportError
-from custom_components.offgrid_power.protocol.masterbus.session import (
+from custom_components.offgrid_power.protocol.masterbus import (
     ConnectionLost,
     MasterBusSession,
     SessionEvent,
 )
+from custom_components.offgrid_power.protocol.masterbus.bridge import MAGIC, BridgeBus
+from custom_components.offgrid_power.protocol.masterbus.errors import TransportError
 from custom_components.offgrid_power.protocol.masterbus.transports import (
     Interface,
     TransportConfig,

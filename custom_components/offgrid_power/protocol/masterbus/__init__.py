@@ -7,7 +7,11 @@ Modules, one job each:
 - `codec`: frames <-> typed messages; `matching`: which reply answers a request;
 - `models`: identity, schema and field metadata; `cache`: the schema cache;
 - `learner`: passive learning from other masters' traffic;
-- `session`: the async master (discovery, polling, writes, online tracking);
+- `products`: the product catalogue and the fields that matter by default;
+- `policy`: which fields a master polls and writes, and the commit-token rule;
+- `session`: the async master (lifecycle, polling, online tracking, housekeeping),
+  with `events` (its configuration and events), `discovery` (identity and schema
+  reads) and `writes` (checks before a write, read-back after it);
 - `reader`: frames from a python-can bus to the event loop, a failure once;
 - `bridge`: the ESP32 UDP bridge format and its python-can bus;
 - `transports`: open (and close) a python-can bus from (interface, channel, bitrate);
@@ -23,15 +27,17 @@ from .errors import (
     TransportError,
     WriteError,
 )
+from .events import ConnectionLost, DeviceUpdated, SessionConfig, SessionEvent, ValueUpdated
 from .models import Device, DeviceIdentity, DeviceSchema, FieldInfo, Group, Visualisation
-from .session import (
-    ConnectionLost,
-    DeviceUpdated,
-    MasterBusSession,
-    SessionConfig,
-    SessionEvent,
-    ValueUpdated,
+from .policy import controls_allowed, needs_commit, poll_fields
+from .products import (
+    default_fields,
+    offered,
+    product_name,
+    shunt_energy_fields,
+    solar_energy_field,
 )
+from .session import MasterBusSession
 from .transports import Interface, TransportConfig, available_interfaces, close_bus, open_bus
 
 __all__ = [
@@ -59,5 +65,13 @@ __all__ = [
     "WriteError",
     "available_interfaces",
     "close_bus",
+    "controls_allowed",
+    "default_fields",
+    "needs_commit",
+    "offered",
     "open_bus",
+    "poll_fields",
+    "product_name",
+    "shunt_energy_fields",
+    "solar_energy_field",
 ]

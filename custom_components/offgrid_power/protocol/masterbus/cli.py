@@ -23,10 +23,11 @@ import can
 
 from .codec import Announcement, Btm3Value, Message, ValueReply, decode_frame
 from .errors import FrameError, MasterBusError
+from .events import SessionConfig
 from .ids import MessageClass, decode_id, format_address
 from .learner import PassiveLearner
 from .models import Device, DeviceSchema
-from .session import MasterBusSession, SessionConfig
+from .session import MasterBusSession
 from .transports import Interface, TransportConfig, close_bus, open_bus
 
 

@@ -26,9 +26,9 @@ notifies listeners, which is what a Home Assistant coordinator subscribes to.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 import logging
 import math
 import time
@@ -38,36 +38,18 @@ import can
 from .cache import CacheEntry, SchemaCache
 from .codec import (
     Announcement,
-    Attribute,
     Btm3Request,
     Btm3Value,
     Btm3Write,
-    FieldCountReply,
-    FieldCountRequest,
-    FirmwareReply,
-    FirmwareRequest,
     Frame,
-    GroupFieldReply,
-    GroupFieldRequest,
-    GroupNameReply,
-    GroupNameRequest,
     Heartbeat,
-    IdentityString,
-    Menu,
-    MenuCountReply,
-    MenuCountRequest,
     Message,
-    MetadataReply,
-    MetadataRequest,
-    StringChunkReply,
-    StringChunkRequest,
-    StringIdReply,
-    StringIdRequest,
     ValueReply,
     ValueRequest,
     ValueWrite,
     decode_frame,
 )
+from .discovery import SchemaReader
 from .errors import (
     FrameError,
     MasterBusError,
@@ -76,60 +58,22 @@ from .errors import (
     TransportError,
     WriteError,
 )
-from .learner import PassiveLearner, format_firmware
+from .events import (
+    ConnectionLost,
+    DeviceUpdated,
+    Listener,
+    SessionConfig,
+    SessionEvent,
+    ValueUpdated,
+)
+from .learner import PassiveLearner
 from .matching import Answer, Request, answer_to
-from .models import Device, DeviceIdentity, DeviceSchema, FieldInfo, Group, Visualisation
+from .models import Device, DeviceIdentity, DeviceSchema, FieldInfo
 from .reader import BusReader
 from .values import COMMIT_TOKEN, encode_float
+from .writes import check_write, confirm_write
 
 _LOGGER = logging.getLogger(__name__)
-
-MAX_STRING_CHUNKS = 16  # 64 characters; names are at most 16
-MAX_OPTIONS = 64
-
-
-@dataclass(frozen=True, slots=True)
-class SessionConfig:
-    """Tunables; the defaults follow what real masters do on the bus."""
-
-    master_address: int = 0x000001
-    listen_only: bool = False
-    heartbeat_interval: float = 30.0
-    request_timeout: float = 0.3
-    retries: int = 2
-    min_frame_gap: float = 0.001
-    offline_after: float = 95.0  # three missed heartbeat rounds
-    discover: bool = True
-    write_confirm_attempts: int = 10
-    write_confirm_interval: float = 0.05
-
-
-@dataclass(frozen=True, slots=True)
-class DeviceUpdated:
-    """A device appeared, was discovered, or went online/offline."""
-
-    device: Device
-
-
-@dataclass(frozen=True, slots=True)
-class ValueUpdated:
-    """A value was heard on the bus (a reply to us or to another master)."""
-
-    address: int
-    field: int
-    value: float | None
-    btm3: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ConnectionLost:
-    """The bus failed; the caller should reconnect with a new bus."""
-
-    error: Exception
-
-
-SessionEvent = DeviceUpdated | ValueUpdated | ConnectionLost
-Listener = Callable[[SessionEvent], None]
 
 
 class MasterBusSession:
@@ -163,6 +107,7 @@ class MasterBusSession:
         self._last_tx = 0.0
         self._last_heartbeat_sent = -math.inf
         self._last_foreign_heartbeat = -math.inf
+        self._schema_reader = SchemaReader(self._ask, self._optional)
 
     # --- lifecycle ------------------------------------------------------------
 
@@ -237,13 +182,13 @@ class MasterBusSession:
     async def discover(self, address: int) -> Device:
         """Read identity and schema of a device now, ignoring the cache."""
         device = self._device(address)
-        identity = await self._read_identity(address)
-        schema = await self._read_schema(address)
+        identity = await self._schema_reader.identity(address)
+        schema = await self._schema_reader.schema(address)
         return self._remember(device, identity, schema)
 
     async def describe_field(self, address: int, field: int) -> FieldInfo:
         """Read the metadata of one field (also one outside the monitoring groups)."""
-        info = await self._read_field(address, field, {})
+        info = await self._schema_reader.field(address, field, {})
         device = self._device(address)
         if device.identity is not None:
             self._remember(device, device.identity, device.schema.with_field(info))
@@ -281,15 +226,20 @@ class MasterBusSession:
         refused when field + 1 is a named field of the schema. Booleans are
         written as 1.0/0.0 and options as their index.
         """
-        info = self._device(address).schema.field(field)
-        self._check_write(address, field, float(value), info, commit=commit)
+        device = self._device(address)
+        info = device.schema.field(field)
+        if self.config.listen_only:
+            raise WriteError("the session is listen-only")
+        check_write(device, field, float(value), info, commit=commit)
         async with self._device_lock(address):
             await self._transmit(ValueWrite(address, field, encode_float(float(value))).to_frame())
             if commit:
                 await self._transmit(ValueWrite(address, field + 1, COMMIT_TOKEN).to_frame())
         if not verify:
             return float(value)
-        return await self._confirm(lambda: self.read_value(address, field), float(value), info)
+        return await confirm_write(
+            lambda: self.read_value(address, field), float(value), info, self.config
+        )
 
     async def write_btm3(
         self, address: int, field: int, value: float, *, verify: bool = True
@@ -299,37 +249,9 @@ class MasterBusSession:
             await self._transmit(Btm3Write(address, field, encode_float(float(value))).to_frame())
         if not verify:
             return float(value)
-        return await self._confirm(lambda: self.read_btm3(address, field), float(value), None)
-
-    # --- internals: writing ----------------------------------------------------------
-
-    def _check_write(
-        self, address: int, field: int, value: float, info: FieldInfo | None, *, commit: bool
-    ) -> None:
-        if self.config.listen_only:
-            raise WriteError("the session is listen-only")
-        if info is not None and not info.writable:
-            raise WriteError(f"field {field} of {self._device(address).label} is read-only")
-        if info is not None and info.visualisation == Visualisation.FLOAT:
-            low = -math.inf if info.minimum is None else info.minimum
-            high = math.inf if info.maximum is None else info.maximum
-            if not low <= value <= high:
-                raise WriteError(f"{value} is outside {low}..{high} for {info.name}")
-        neighbour = self._device(address).schema.field(field + 1)
-        if commit and neighbour is not None and neighbour.name:
-            raise WriteError(f"commit field {field + 1} is occupied by {neighbour.name!r}")
-
-    async def _confirm(
-        self, read: Callable[[], Awaitable[float | None]], wanted: float, info: FieldInfo | None
-    ) -> float | None:
-        tolerance = max((info.step or 0) / 2 if info else 0, 1e-4 * max(1.0, abs(wanted)))
-        got: float | None = None
-        for _ in range(self.config.write_confirm_attempts):
-            await asyncio.sleep(self.config.write_confirm_interval)
-            got = await read()
-            if got is not None and abs(got - wanted) <= tolerance:
-                return got
-        raise WriteError(f"wrote {wanted} but the device still reports {got}")
+        return await confirm_write(
+            lambda: self.read_btm3(address, field), float(value), None, self.config
+        )
 
     # --- internals: discovery ----------------------------------------------------------
 
@@ -347,9 +269,12 @@ class MasterBusSession:
             if cached is not None and cached.change_counter == counter:
                 self._remember(device, cached.identity, cached.schema)
                 return
-            identity = await self._read_identity(address)
+            identity = await self._schema_reader.identity(address)
             known = self.cache.by_identity(identity.serial, identity.firmware)
-            schema = known.schema if known is not None else await self._read_schema(address)
+            if known is not None:
+                schema = known.schema
+            else:
+                schema = await self._schema_reader.schema(address)
             self._remember(device, identity, schema)
         except MasterBusError as err:
             _LOGGER.warning("Discovery of %s failed: %s", device.label, err)
@@ -362,85 +287,6 @@ class MasterBusSession:
         self.cache.store(CacheEntry(device.address, counter or 0, identity, schema))
         self._set_device(updated)
         return updated
-
-    async def _read_identity(self, address: int) -> DeviceIdentity:
-        major = minor = 0
-        for part in (0, 1):
-            reply = await self._optional(FirmwareRequest(address, part))
-            if isinstance(reply, FirmwareReply):
-                major, minor = major + reply.major, minor + reply.minor
-        texts: dict[int, str] = {}
-        for kind in (IdentityString.ARTICLE, IdentityString.SERIAL, IdentityString.NAME):
-            reply = await self._ask(StringIdRequest(address, kind), StringIdReply)
-            texts[kind] = await self._read_string(address, reply.string_id, {})
-        return DeviceIdentity(
-            article=texts[IdentityString.ARTICLE],
-            serial=texts[IdentityString.SERIAL],
-            name=texts[IdentityString.NAME],
-            firmware=format_firmware(major, minor),
-        )
-
-    async def _read_string(self, address: int, string_id: int, known: dict[int, str]) -> str:
-        if string_id in known:
-            return known[string_id]
-        text = ""
-        for sequence in range(MAX_STRING_CHUNKS):
-            request = StringChunkRequest(address, string_id, sequence)
-            reply = await self._ask(request, StringChunkReply)
-            text += reply.text
-            if reply.final:
-                break
-        known[string_id] = text.strip()  # some article strings carry trailing spaces
-        return known[string_id]
-
-    async def _read_schema(self, address: int) -> DeviceSchema:
-        strings: dict[int, str] = {}
-        count = await self._ask(MenuCountRequest(address, Menu.MONITORING), MenuCountReply)
-        groups: list[Group] = []
-        for group in range(count.count):
-            name = await self._ask(GroupNameRequest(address, group), GroupNameReply)
-            size = await self._ask(FieldCountRequest(address, group), FieldCountReply)
-            members = []
-            for index in range(size.count):
-                member = GroupFieldRequest(address, group, index)
-                members.append((await self._ask(member, GroupFieldReply)).field)
-            label = await self._read_string(address, name.string_id, strings)
-            groups.append(Group(group, label, tuple(members)))
-        # The same field can sit in several groups: describe it once.
-        field_ids = dict.fromkeys(f for g in groups for f in g.fields)
-        fields = [await self._read_field(address, f, strings) for f in field_ids]
-        return DeviceSchema(tuple(groups), tuple(fields))
-
-    async def _read_field(self, address: int, field: int, strings: dict[int, str]) -> FieldInfo:
-        async def attribute(kind: Attribute, option: int | None = None) -> float | int | None:
-            reply = await self._optional(MetadataRequest(address, kind, field, option))
-            return reply.value if isinstance(reply, MetadataReply) else None
-
-        async def text(kind: Attribute, option: int | None = None) -> str:
-            sid = await attribute(kind, option)
-            return await self._read_string(address, int(sid), strings) if sid else ""
-
-        name = await text(Attribute.NAME)
-        unit = await text(Attribute.UNIT)
-        visualisation = Visualisation.from_code(await attribute(Attribute.VISUALISATION))
-        step, minimum, maximum = [
-            await attribute(kind) for kind in (Attribute.STEP, Attribute.MINIMUM, Attribute.MAXIMUM)
-        ]
-        options: tuple[str, ...] = ()
-        if visualisation == Visualisation.DROPDOWN and maximum:
-            count = min(round(maximum), MAX_OPTIONS)
-            options = tuple([await text(Attribute.OPTION_LABEL, option) for option in range(count)])
-        return FieldInfo(
-            field=field,
-            name=name,
-            unit=unit,
-            visualisation=visualisation,
-            step=None if step is None else float(step),
-            minimum=None if minimum is None else float(minimum),
-            maximum=None if maximum is None else float(maximum),
-            options=options,
-            writable=bool(await attribute(Attribute.WRITABLE)),
-        )
 
     # --- internals: request/response ---------------------------------------------------
 

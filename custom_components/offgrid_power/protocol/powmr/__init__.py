@@ -5,9 +5,11 @@ or `DongleClient` to get a `PowmrSnapshot` and `DerivedCalculator` for the
 values the registers do not carry.
 """
 
+from ..redact import safe_address
+from .blocks import block_views
 from .client import PowmrClient
 from .codec import PowmrSnapshot, Value, decode
-from .derived import BatteryProfile, DerivedCalculator, DerivedValues
+from .derived import BatteryProfile, DerivedCalculator, DerivedValues, nominal_battery_voltage
 from .dongle import DongleClient, parse_status
 from .errors import (
     PowmrConnectionError,
@@ -20,13 +22,52 @@ from .errors import (
     PowmrTimeoutError,
     PowmrWriteNotConfirmedError,
 )
+from .grid import grid_import_power
 from .read_plan import PlanState
-from .registers import FAMILY_A, SMG_II, PowmrFamily, RegisterMap, Setting, register_map
+from .registers import (
+    AC_INPUT_RANGE_A,
+    AC_INPUT_RANGE_SMG,
+    BATTERY_TYPE_A,
+    BATTERY_TYPE_SMG,
+    BUZZER_MODE_SMG,
+    CHARGER_PRIORITY_SMG,
+    CHARGER_PRIORITY_VARIANT_1,
+    CHARGER_PRIORITY_VARIANT_2,
+    CHARGER_STATUS_A,
+    FAMILY_A,
+    OPERATING_MODE_A,
+    OUTPUT_FREQUENCY_A,
+    OUTPUT_MODE_SMG,
+    OUTPUT_PRIORITY_A,
+    OUTPUT_PRIORITY_SMG,
+    SMG_II,
+    WORKING_MODE_SMG,
+    PowmrFamily,
+    RegisterMap,
+    Setting,
+    register_map,
+)
+from .rtu_stream import needs_serialx
 from .transport import TransportConfig, TransportKind
 
 __all__ = [
+    "AC_INPUT_RANGE_A",
+    "AC_INPUT_RANGE_SMG",
+    "BATTERY_TYPE_A",
+    "BATTERY_TYPE_SMG",
+    "BUZZER_MODE_SMG",
+    "CHARGER_PRIORITY_SMG",
+    "CHARGER_PRIORITY_VARIANT_1",
+    "CHARGER_PRIORITY_VARIANT_2",
+    "CHARGER_STATUS_A",
     "FAMILY_A",
+    "OPERATING_MODE_A",
+    "OUTPUT_FREQUENCY_A",
+    "OUTPUT_MODE_SMG",
+    "OUTPUT_PRIORITY_A",
+    "OUTPUT_PRIORITY_SMG",
     "SMG_II",
+    "WORKING_MODE_SMG",
     "BatteryProfile",
     "DerivedCalculator",
     "DerivedValues",
@@ -49,7 +90,12 @@ __all__ = [
     "TransportConfig",
     "TransportKind",
     "Value",
+    "block_views",
     "decode",
+    "grid_import_power",
+    "needs_serialx",
+    "nominal_battery_voltage",
     "parse_status",
     "register_map",
+    "safe_address",
 ]

@@ -26,15 +26,23 @@ from .instant_readout import (
     implausible_fields,
     parse,
     peek_header,
+    reading_nonce,
     verify_key,
 )
 from .keys import normalize_key, normalize_network_id
 from .products import product_name
 from .records import LAYOUTS, RECORD_NAMES
-from .ve_smart import NetworkMessage, OverflowCounter, VeSmartNetwork
+from .ve_smart import (
+    REGISTERS as NETWORK_REGISTERS,
+    NetworkMessage,
+    OverflowCounter,
+    VeSmartNetwork,
+    is_network_packet,
+)
 
 __all__ = [
     "LAYOUTS",
+    "NETWORK_REGISTERS",
     "PRODUCT_ADVERTISEMENT",
     "RECORD_NAMES",
     "VICTRON_COMPANY_ID",
@@ -58,10 +66,12 @@ __all__ = [
     "WrongKeyError",
     "build_advertisement",
     "implausible_fields",
+    "is_network_packet",
     "normalize_key",
     "normalize_network_id",
     "parse",
     "peek_header",
     "product_name",
+    "reading_nonce",
     "verify_key",
 ]

@@ -102,6 +102,12 @@ class VictronRecord:
         return self.header.product_name
 
 
+def reading_nonce(data: bytes) -> bytes:
+    """The nonce bytes of an advertisement: a device counts its readings with them,
+    so the same nonce twice is the same reading again (e.g. through another proxy)."""
+    return data[5:7]
+
+
 def peek_header(data: bytes) -> AdvertisementHeader:
     """Identify device and record type without a key, e.g. for discovery.
 

@@ -92,6 +92,11 @@ class NetworkMessage:
         return {entry.key: entry.value for entry in self.registers}
 
 
+def is_network_packet(data: bytes) -> bool:
+    """Whether manufacturer data is a VE.Smart Networking packet (Instant Readout starts with 0x10)."""
+    return bool(data) and data[0] in (OVERFLOW_COUNTER, NETWORK_DATA)
+
+
 def human_serial(serial: int) -> str:
     """The "HQyywwXXXXX" serial VictronConnect shows; year and week are not on air."""
     digits = ""
@@ -123,7 +128,7 @@ class VeSmartNetwork:
         kinds or networks), ``WrongKeyError`` (tag mismatch: wrong key or
         network id, or corrupted data) or ``CounterUnknownError``.
         """
-        if not data or data[0] not in (OVERFLOW_COUNTER, NETWORK_DATA):
+        if not is_network_packet(data):
             raise UnsupportedRecordError("not a VE.Smart Networking packet")
         if len(data) < _DATA_HEADER_LENGTH + _TAG_LENGTH:
             raise TruncatedError(f"VE.Smart packet has {len(data)} bytes, too short")

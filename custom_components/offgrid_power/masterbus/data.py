@@ -1,0 +1,35 @@
+"""What MasterBus entities read: every identified device with its polled values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dataclass_field
+
+from custom_components.offgrid_power.protocol.masterbus import Device
+
+
+@dataclass(slots=True)
+class DeviceState:
+    """One device as the last poll saw it."""
+
+    device: Device
+    values: dict[int, float | None] = dataclass_field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class MasterbusData:
+    """What the entities read: every identified device by serial."""
+
+    connected: bool
+    devices: dict[str, DeviceState] = dataclass_field(default_factory=dict)
+
+    def online(self, serial: str) -> bool:
+        """Whether a device answered lately."""
+        state = self.devices.get(serial)
+        return state is not None and state.device.online
+
+    def value(self, serial: str, field: int) -> float | None:
+        """A polled raw value; None when unknown, not available or offline."""
+        state = self.devices.get(serial)
+        if state is None or not state.device.online:
+            return None
+        return state.values.get(field)
