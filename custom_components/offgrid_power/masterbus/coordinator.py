@@ -41,7 +41,6 @@ from custom_components.offgrid_power.protocol.masterbus import (
     TransportConfig,
     TransportError,
     Visualisation,
-    WriteError,
     close_bus,
     needs_commit,
     open_bus,
@@ -255,13 +254,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                 commit=needs_commit(state.device.schema, info),
                 verify=True,
             )
-        except WriteError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="write_failed",
-                translation_placeholders={"setting": info.name, "error": str(err)},
-            ) from err
-        except MasterBusError as err:
+        except MasterBusError as err:  # WriteError (refused, not confirmed) and link errors
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="write_failed",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field as dataclass_field
 
+from custom_components.offgrid_power.power_flow import PowerFlow
 from custom_components.offgrid_power.protocol.masterbus import Device
 
 
@@ -33,3 +34,13 @@ class MasterbusData:
         if state is None or not state.device.online:
             return None
         return state.values.get(field)
+
+    def battery_flow(self, serial: str, fields: tuple[int, int]) -> PowerFlow:
+        """A shunt's battery voltage, current and power from its (volts, amps) fields.
+
+        The shunt's current is positive while the battery charges, as the
+        project's sign convention wants.
+        """
+        volts, amps = self.value(serial, fields[0]), self.value(serial, fields[1])
+        power = None if volts is None or amps is None else round(volts * amps, 2)
+        return PowerFlow(battery_voltage=volts, battery_current=amps, battery_power=power)

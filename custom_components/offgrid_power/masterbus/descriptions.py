@@ -35,6 +35,7 @@ from custom_components.offgrid_power.binary_sensor import (
 from custom_components.offgrid_power.energy import EnergyCounter, NativeCounterAccumulator
 from custom_components.offgrid_power.entity import OffGridEntityDescription
 from custom_components.offgrid_power.number import OffGridNumberEntityDescription
+from custom_components.offgrid_power.power_flow import backward, forward
 from custom_components.offgrid_power.protocol.masterbus import (
     DeviceIdentity,
     DeviceSchema,
@@ -151,20 +152,15 @@ def _date(serial: str, info: FieldInfo, data: MasterbusData) -> StateType | date
 
 
 def _battery_power(serial: str, fields: tuple[int, int], data: MasterbusData) -> float | None:
-    volts, amps = data.value(serial, fields[0]), data.value(serial, fields[1])
-    if volts is None or amps is None or not data.online(serial):
-        return None
-    return round(volts * amps, 2)
+    return data.battery_flow(serial, fields).battery_power
 
 
 def _charge(serial: str, fields: tuple[int, int], data: MasterbusData) -> float | None:
-    power = _battery_power(serial, fields, data)
-    return None if power is None else max(power, 0.0)
+    return forward(_battery_power(serial, fields, data))
 
 
 def _discharge(serial: str, fields: tuple[int, int], data: MasterbusData) -> float | None:
-    power = _battery_power(serial, fields, data)
-    return None if power is None else max(-power, 0.0)
+    return backward(_battery_power(serial, fields, data))
 
 
 def _native_energy(serial: str, field: int, data: MasterbusData) -> float | None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from custom_components.offgrid_power.power_flow import PowerFlow
 from custom_components.offgrid_power.protocol.powmr import (
     DerivedValues,
     PowmrSnapshot,
@@ -56,6 +57,17 @@ class PowmrData:
         if key in self.snapshot.values:
             return self.modbus or self.snapshot.values[key] is not None
         return key in DerivedValues.__slots__ and getattr(self.derived, key) is not None
+
+    @property
+    def power_flow(self) -> PowerFlow:
+        """Battery, solar and AC in/out in the project's sign convention."""
+        return PowerFlow(
+            battery_voltage=self.number("battery_voltage"),
+            battery_power=self.derived.battery_power,
+            solar_power=self.number("pv_power"),
+            ac_in_power=self.grid_import_power,
+            ac_out_power=self.number("output_active_power"),
+        )
 
     @property
     def grid_import_power(self) -> float | None:

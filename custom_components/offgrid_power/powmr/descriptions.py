@@ -409,7 +409,9 @@ def energy_descriptions(
         )
 
     return (
-        described("pv_energy", lambda data: data.number("pv_power"), partial(_has, "pv_power")),
+        described("pv_energy", lambda data: data.power_flow.solar_power, partial(_has, "pv_power")),
+        # Family A measures charge and discharge current apart, and both can
+        # flow within one poll: each counter integrates its own.
         described(
             "battery_charge_energy",
             lambda data: data.derived.charge_power,
@@ -422,12 +424,12 @@ def energy_descriptions(
         ),
         described(
             "load_energy",
-            lambda data: data.number("output_active_power"),
+            lambda data: data.power_flow.ac_out_power,
             partial(_has, "output_active_power"),
         ),
         described(
             "grid_import_energy",
-            lambda data: data.grid_import_power,
+            lambda data: data.power_flow.ac_in_power,
             lambda data: data.has("grid_power") or data.has("output_active_power"),
         ),
     )

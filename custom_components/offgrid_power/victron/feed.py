@@ -20,6 +20,7 @@ from homeassistant.components.bluetooth.passive_update_processor import (
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 
+from custom_components.offgrid_power.power_flow import PowerFlow, backward, forward
 from custom_components.offgrid_power.protocol.victron import (
     AdvertisementHeader,
     FieldValue,
@@ -146,30 +147,55 @@ def sensor_values(update: VictronUpdate) -> dict[str, Any]:
     for key, spec in converted_fields(record.record_type):
         if key in fields:
             values[key] = sensor_value(spec, fields[key])
-    if record.record_type in BATTERY_POWER_RECORDS and "battery_current" in fields:
-        values[BATTERY_POWER_KEY] = _battery_power(fields)
+    flow = power_flow(record)
+    if _computes_battery_power(record):
+        values[BATTERY_POWER_KEY] = flow.battery_power
     if BATTERY_POWER_KEY in values:
-        # Victron's sign: positive while the battery charges.
-        _split(values, values[BATTERY_POWER_KEY], BATTERY_CHARGE_ENERGY, BATTERY_DISCHARGE_ENERGY)
+        # A GX device reports battery power itself; others have it computed.
+        _split(values, flow.battery_power, BATTERY_CHARGE_ENERGY, BATTERY_DISCHARGE_ENERGY)
     if "yield_today" in fields:
         values[SOLAR_ENERGY.key] = _number(fields["yield_today"])
     if "ac_out_power" in fields:
-        _split(values, _number(fields["ac_out_power"]), AC_OUT_ENERGY)
+        _split(values, flow.ac_out_power, AC_OUT_ENERGY)
     if "ac_in_power" in fields:
-        _split(values, _number(fields["ac_in_power"]), AC_IN_ENERGY, AC_IN_RETURNED_ENERGY)
+        _split(values, flow.ac_in_power, AC_IN_ENERGY, AC_IN_RETURNED_ENERGY)
     return values
+
+
+def _computes_battery_power(record: VictronRecord) -> bool:
+    fields = _shown_fields(record)
+    return record.record_type in BATTERY_POWER_RECORDS and "battery_current" in fields
+
+
+def power_flow(record: VictronRecord) -> PowerFlow:
+    """Battery, solar and AC in/out of a reading.
+
+    Victron's own sign already is the project's: battery current and power
+    are positive while the battery charges.
+    """
+    fields = _shown_fields(record)
+    return PowerFlow(
+        battery_voltage=_number(fields.get("battery_voltage")),
+        battery_current=_number(fields.get("battery_current")),
+        battery_power=_battery_power(fields)
+        if _computes_battery_power(record)
+        else _number(fields.get("battery_power")),
+        solar_power=_number(fields.get("pv_power")),
+        ac_in_power=_number(fields.get("ac_in_power")),
+        ac_out_power=_number(fields.get("ac_out_power")),
+    )
 
 
 def _split(
     values: dict[str, Any],
     power: float | None,
-    forward: EntityDescription,
-    backward: EntityDescription | None = None,
+    ahead: EntityDescription,
+    back: EntityDescription | None = None,
 ) -> None:
     """A signed power as the inputs of the counters of each direction it can flow."""
-    values[forward.key] = None if power is None else max(power, 0.0)
-    if backward is not None:
-        values[backward.key] = None if power is None else max(-power, 0.0)
+    values[ahead.key] = forward(power)
+    if back is not None:
+        values[back.key] = backward(power)
 
 
 _EXTRA_SENSORS: Mapping[str, EntityDescription] = {

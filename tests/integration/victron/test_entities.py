@@ -15,7 +15,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
 from syrupy.assertion import SnapshotAssertion
-from syrupy.extensions.amber import AmberSnapshotExtension
 
 from custom_components.offgrid_power.protocol.victron import LAYOUTS, build_advertisement
 from simulators.victron.vectors import (
@@ -198,12 +197,6 @@ READINGS: dict[str, tuple[bytes, bytes]] = {
         },
     ),
 }
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Plain syrupy: the same file and format for every Home Assistant version we test."""
-    return snapshot.use_extension(AmberSnapshotExtension)
 
 
 def test_every_record_type_has_a_reading() -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import aiohttp
 import pytest
 
@@ -17,42 +20,8 @@ from simulators.powmr import DongleFault, DongleSchema
 
 from .conftest import SimulatorFactory
 
-README_EXAMPLE = {
-    "ac": {
-        "input_freq": 60.7,
-        "input_voltage": 122.4,
-        "output_freq": 60.7,
-        "output_load_percent": 9,
-        "output_va": 352,
-        "output_voltage": 121.5,
-        "output_watts": 341,
-    },
-    "dc": {
-        "batt_v_compensation_k": 0.01,
-        "charge_current": 0,
-        "charge_power": 0,
-        "discharge_current": 0,
-        "discharge_power": 0,
-        "new_k": 0,
-        "pv_current": 4.575311,
-        "pv_voltage": 88.3,
-        "pv_power": 404,
-        "voltage": 27.4,
-        "voltage_corrected": 27.4,
-    },
-    "inverter": {
-        "read_interval_ms": 15000,
-        "charger": 13,
-        "charger_source_priority": 1,
-        "eff_va": 87.12872,
-        "eff_w": 84.40594,
-        "op_mode": 4,
-        "output_source_priority": 1,
-        "soc": 100,
-        "temp": 44,
-        "valid_info": 1,
-    },
-}
+# The dongle firmware README's example status document.
+README_EXAMPLE = json.loads((Path(__file__).parent / "fixtures" / "dongle_status.json").read_text())
 
 
 def test_readme_example_maps_to_snapshot() -> None:
