@@ -10,7 +10,7 @@ PYTEST    := python -m pytest -p no:cacheprovider -n 2 --dist loadgroup
 FLOOR     := Home Assistant 2025.4.4
 NEWEST    := Home Assistant 2026.10.4
 
-.PHONY: setup setup-newest test test-floor test-newest lint demo bench screenshots clean
+.PHONY: setup setup-newest test test-floor test-newest test-stress lint demo bench screenshots clean
 
 # The three environments download independently: make -j3 builds them at once.
 setup: $(VENV)/.installed $(VENV_ESP)/.installed setup-newest
@@ -43,6 +43,20 @@ test-floor: $(VENV)/.installed $(VENV_ESP)/.installed
 test-newest: setup-newest
 	@echo "== tests on $(NEWEST)"
 	scripts/newest-leg run $(PYTEST) --ignore=tests/esphome
+
+# The suite three times in a row while stress-ng keeps every core busy: a test
+# that depends on timing fails here before it fails on a user's busy machine.
+# stress-ng comes from the distribution (Debian/Ubuntu: apt-get).
+STRESS_RUNS := 3
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+test-stress: $(VENV)/.installed $(VENV_ESP)/.installed
+	@command -v stress-ng >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq stress-ng; }
+	@stress-ng --cpu 0 --quiet --timeout 4h & load=$$!; trap "kill $$load" EXIT; failed=0; \
+	for run in $$(seq $(STRESS_RUNS)); do \
+		echo "== run $$run of $(STRESS_RUNS) on Home Assistant 2025.4.4, every core busy"; \
+		$(VENV)/bin/$(PYTEST) || failed=1; \
+	done; exit $$failed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -52,6 +52,7 @@ from custom_components.offgrid_power.protocol.masterbus import (
     offered,
     open_bus,
 )
+from custom_components.offgrid_power.protocol.redact import mask_address_in, safe_address
 
 from . import const
 from .const import (
@@ -148,7 +149,11 @@ async def _async_test(flow: ConfigFlow, transport: TransportConfig) -> bool:
     try:
         bus = await flow.hass.async_add_executor_job(open_bus, transport)
     except TransportError as err:
-        LOGGER.info("MasterBus interface %s cannot be opened: %s", transport.channel, err)
+        LOGGER.info(
+            "MasterBus interface %s cannot be opened: %s",
+            safe_address(transport.channel),
+            mask_address_in(str(err), transport.channel),
+        )
         return False
     await flow.hass.async_add_executor_job(close_bus, bus)
     return True

@@ -27,6 +27,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 from homeassistant.util import dt as dt_util
 
 from custom_components.offgrid_power.const import DOMAIN, LOGGER
+from custom_components.offgrid_power.diagnostics import without_addresses
 from custom_components.offgrid_power.models import OffGridConfigEntry
 from custom_components.offgrid_power.protocol.masterbus import (
     ConnectionLost,
@@ -45,6 +46,7 @@ from custom_components.offgrid_power.protocol.masterbus import (
     open_bus,
     poll_fields,
 )
+from custom_components.offgrid_power.protocol.redact import mask_address_in, safe_address
 from custom_components.offgrid_power.update_guard import guarded_update
 
 from . import const
@@ -74,7 +76,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
             hass,
             LOGGER,
             config_entry=entry,
-            name=f"MasterBus {transport.interface} {transport.channel}",
+            name=f"MasterBus {transport.interface} {safe_address(transport.channel)}",
             update_interval=timedelta(seconds=scan_interval),
             always_update=True,
         )
@@ -155,7 +157,9 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
         if isinstance(event, ConnectionLost):
             if self._lost is None:
                 LOGGER.warning(
-                    "MasterBus interface %s failed: %s", self.transport.channel, event.error
+                    "MasterBus interface %s failed: %s",
+                    safe_address(self.transport.channel),
+                    mask_address_in(str(event.error), self.transport.channel),
                 )
             self._lost = event.error
             self.async_set_update_error(UpdateFailed(str(event.error)))
@@ -195,7 +199,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
         self._backoff = const.RECONNECT_MIN
         self._next_attempt = 0.0
         self.reconnects += 1
-        LOGGER.info("MasterBus interface %s is back", self.transport.channel)
+        LOGGER.info("MasterBus interface %s is back", safe_address(self.transport.channel))
 
     # --- devices ---------------------------------------------------------------------
 
@@ -330,7 +334,9 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
             "listen_only": self.listen_only,
             "writes": self.writes,
             "reconnects": self.reconnects,
-            "last_error": self.last_error,
+            "last_error": without_addresses(
+                self.last_error, (self.transport.channel, self.transport.listen)
+            ),
             "counters": {
                 "frames_sent": session.frames_sent,
                 "frames_received": session.frames_received,

@@ -8,13 +8,13 @@ from datetime import timedelta
 import time
 from typing import Any
 
-from homeassistant.components.diagnostics import REDACTED
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from custom_components.offgrid_power.const import DOMAIN, LOGGER
+from custom_components.offgrid_power.diagnostics import without_addresses
 from custom_components.offgrid_power.models import OffGridConfigEntry
 from custom_components.offgrid_power.protocol.powmr import (
     BatteryProfile,
@@ -27,7 +27,6 @@ from custom_components.offgrid_power.protocol.powmr import (
     PowmrWriteNotConfirmedError,
     block_views,
     nominal_battery_voltage,
-    safe_address,
 )
 from custom_components.offgrid_power.update_guard import guarded_update
 
@@ -194,13 +193,8 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
 
     def _without_link(self, text: str | None) -> str | None:
         """An error message with the entry's host or serial port taken out."""
-        if text is None:
-            return None
-        for key in (CONF_HOST, CONF_DEVICE):
-            if address := self.config_entry.data.get(key):
-                text = text.replace(safe_address(str(address)), REDACTED)
-                text = text.replace(str(address), REDACTED)
-        return text
+        data = self.config_entry.data
+        return without_addresses(text, (data.get(CONF_HOST), data.get(CONF_DEVICE)))
 
     def diagnostics(self) -> dict[str, Any]:
         """Raw words per block, decoded values, read-plan state, counters and ratings."""

@@ -60,7 +60,7 @@ def _error_kind(err: VictronParseError) -> str:
 class AdvertisementDecoder:
     """The coordinator's update method, with the state diagnostics report."""
 
-    key: bytes
+    key: bytes = field(repr=False)  # never in a log or traceback
     on_key_rejected: Callable[[], None]
     network: VeSmartNetwork | None = None
     errors: Counter[str] = field(default_factory=Counter)

@@ -44,7 +44,7 @@ async def test_device_that_appears_later_gets_its_entities(
 ) -> None:
     simulator.unplug(SOLAR)
     entry = make_entry(hass, bridge_data(simulator))
-    await setup_entry(hass, entry)
+    await setup_entry(hass, entry, devices=2)
     assert _solar_device(hass) is None
     assert hass.states.get(SOLAR_VOLTS) is None
 

@@ -21,6 +21,7 @@ import math
 
 import aiohttp
 
+from ..redact import mask_address_in, safe_address
 from .codec import PowmrSnapshot, Value, checked_snapshot
 from .errors import PowmrConnectionError, PowmrInvalidDataError, PowmrTimeoutError
 from .registers import FAMILY_A, PowmrFamily
@@ -151,6 +152,8 @@ class DongleClient:
     ) -> None:
         self.session = session
         self.url = f"http://{host}:{port}/api/status"
+        # A host typed as ``user:password@host`` must not reach errors and logs.
+        self._shown_url = safe_address(self.url)
         self.timeout = timeout
 
     async def read_snapshot(self) -> PowmrSnapshot:
@@ -163,14 +166,18 @@ class DongleClient:
                 self.url, timeout=aiohttp.ClientTimeout(total=self.timeout)
             ) as response:
                 if response.status != 200:
-                    raise PowmrConnectionError(f"{self.url} answered HTTP {response.status}")
+                    raise PowmrConnectionError(f"{self._shown_url} answered HTTP {response.status}")
                 # One byte over the limit is enough to know the body is too large.
                 body = await response.content.read(MAX_BODY_BYTES + 1)
         except TimeoutError as err:
-            raise PowmrTimeoutError(f"{self.url} did not answer in {self.timeout} s") from err
+            raise PowmrTimeoutError(
+                f"{self._shown_url} did not answer in {self.timeout} s"
+            ) from err
         except aiohttp.ClientError as err:
-            raise PowmrConnectionError(f"{self.url}: {err}") from err
+            raise PowmrConnectionError(
+                f"{self._shown_url}: {mask_address_in(str(err), self.url)}"
+            ) from err
         try:
             return parse_body(body)
         except PowmrInvalidDataError as err:
-            raise PowmrInvalidDataError(f"{self.url}: {err}") from err
+            raise PowmrInvalidDataError(f"{self._shown_url}: {err}") from err
