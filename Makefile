@@ -1,53 +1,62 @@
-# Off-Grid Power developer commands. `make test` and `make demo` need nothing
-# but a Python >= 3.13 somewhere on the machine (see scripts/find-python).
+# Off-Grid Power developer commands. `make test` needs a Python 3.13 (the floor
+# leg, see scripts/find-python) and either a Python >= 3.14.2 or root on a
+# Debian-family machine (the newest leg, see scripts/newest-leg).
 
 VENV      := .venv
-VENV_NEW  := .venv-ha2026
 VENV_ESP  := .venv-esphome
 PIP_FLAGS := --quiet --disable-pip-version-check
+COVERAGE  := --cov=custom_components/offgrid_power --cov-report=term-missing:skip-covered --cov-fail-under=95
 PYTEST    := python -m pytest -p no:cacheprovider -n 2 --dist loadgroup
+FLOOR     := Home Assistant 2025.4.4
+NEWEST    := Home Assistant 2026.10.4
 
-# The requirements of the HA integrations we load, as pinned by the HA
-# release installed in the venv ($(1)).
-define install_ha_components
-	$(1)/bin/python -m scripts.ha_requirements $$(grep -v '^#' requirements/ha-components.txt) > $(1)/ha-components.txt
-	$(1)/bin/pip install $(PIP_FLAGS) $(2) -r $(1)/ha-components.txt
-endef
+.PHONY: setup setup-newest test test-floor test-newest test-stress lint demo bench screenshots clean
 
-.PHONY: setup test test-ha2025 test-ha2026 lint demo bench clean
+# The three environments download independently: make -j3 builds them at once.
+setup: $(VENV)/.installed $(VENV_ESP)/.installed setup-newest
 
-setup: $(VENV)/.installed $(VENV_NEW)/.installed $(VENV_ESP)/.installed
+# The floor: the oldest release we support, and the one the demo runs.
+$(VENV)/.installed: requirements/ha-2025.4.txt requirements/test.txt requirements/browser.txt requirements/ha-components.txt scripts/build-venv scripts/ha_requirements.py
+	scripts/build-venv "$$(scripts/find-python 3.13 3.14)" $(VENV) requirements/ha-2025.4.txt
 
-# HA 2025.4.4: the oldest release we support, and the one the demo runs.
-$(VENV)/.installed: requirements/ha-2025.4.txt requirements/test.txt requirements/ha-components.txt
-	@test -x $(VENV)/bin/python || "$$(scripts/find-python)" -m venv $(VENV)
-	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements/ha-2025.4.txt
-	$(call install_ha_components,$(VENV))
-	@touch $@
-
-# HA 2026.2.3 declares Python >= 3.13.2; on 3.13.0 it installs only when told
-# to ignore that, which is acceptable for running the tests.
-$(VENV_NEW)/.installed: requirements/ha-2026.2.txt requirements/test.txt requirements/ha-components.txt
-	@test -x $(VENV_NEW)/bin/python || "$$(scripts/find-python)" -m venv $(VENV_NEW)
-	$(VENV_NEW)/bin/pip install $(PIP_FLAGS) --ignore-requires-python -r requirements/ha-2026.2.txt
-	$(call install_ha_components,$(VENV_NEW),--ignore-requires-python)
-	@touch $@
+# The newest release (requirements/ha-2026.10.txt), on Python >= 3.14.2.
+setup-newest:
+	scripts/newest-leg setup
 
 # ESPHome pins its own dependencies, which clash with Home Assistant's.
 $(VENV_ESP)/.installed: requirements/esphome.txt
-	@test -x $(VENV_ESP)/bin/python || "$$(scripts/find-python)" -m venv $(VENV_ESP)
+	@test -x $(VENV_ESP)/bin/python || "$$(scripts/find-python 3.13 3.14)" -m venv $(VENV_ESP)
 	$(VENV_ESP)/bin/pip install $(PIP_FLAGS) -r requirements/esphome.txt
 	@touch $@
 
-test: setup lint test-ha2025 test-ha2026
+test:
+	$(MAKE) -j3 setup
+	$(MAKE) lint test-floor test-newest
 
-test-ha2025: $(VENV)/.installed $(VENV_ESP)/.installed
-	@echo "== tests on Home Assistant 2025.4.4"
-	$(VENV)/bin/$(PYTEST)
+# Coverage is measured on the floor leg, which also runs the ESPHome tests.
+test-floor: $(VENV)/.installed $(VENV_ESP)/.installed
+	@echo "== tests on $(FLOOR)"
+	$(VENV)/bin/$(PYTEST) $(COVERAGE)
 
-test-ha2026: $(VENV_NEW)/.installed $(VENV_ESP)/.installed
-	@echo "== tests on Home Assistant 2026.2.3"
-	$(VENV_NEW)/bin/$(PYTEST)
+# The ESPHome tests check YAML and C++ that no Home Assistant release touches:
+# they run on the floor leg only.
+test-newest: setup-newest
+	@echo "== tests on $(NEWEST)"
+	scripts/newest-leg run $(PYTEST) --ignore=tests/esphome
+
+# The suite three times in a row while stress-ng keeps every core busy: a test
+# that depends on timing fails here before it fails on a user's busy machine.
+# stress-ng comes from the distribution (Debian/Ubuntu: apt-get).
+STRESS_RUNS := 3
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+test-stress: $(VENV)/.installed $(VENV_ESP)/.installed
+	@command -v stress-ng >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq stress-ng; }
+	@stress-ng --cpu 0 --quiet --timeout 4h & load=$$!; trap "kill $$load" EXIT; failed=0; \
+	for run in $$(seq $(STRESS_RUNS)); do \
+		echo "== run $$run of $(STRESS_RUNS) on Home Assistant 2025.4.4, every core busy"; \
+		$(VENV)/bin/$(PYTEST) || failed=1; \
+	done; exit $$failed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -57,8 +66,16 @@ lint: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(VENV)/bin/python -m scripts.demo
 
-bench: $(VENV)/.installed $(VENV_NEW)/.installed
-	$(VENV)/bin/python -m benchmarks
+# The README's pictures: the browser tests photograph the demo (they need
+# Debian's chromium), and the two the README shows are kept in images/.
+screenshots: $(VENV)/.installed
+	OFFGRID_BROWSER_TESTS=required $(VENV)/bin/python -m pytest -p no:cacheprovider -n 0 tests/e2e/test_browser.py
+	mkdir -p images
+	cp build/screenshots/system-dashboard.png build/screenshots/device-page.png images/
+
+# On the newest leg: core's victron_ble, the Victron benchmarks' peer, is there.
+bench: setup-newest
+	scripts/newest-leg run python -m benchmarks
 
 clean:
-	rm -rf $(VENV) $(VENV_NEW) $(VENV_ESP) build
+	rm -rf $(VENV) .venv-newest $(VENV_ESP) build

@@ -1,8 +1,8 @@
 """Event-loop time per Victron advertisement inside Home Assistant: ours against core's ``victron_ble``.
 
-Core's ``victron_ble`` exists from Home Assistant 2026.x on, so the measurement
-runs in ``.venv-ha2026`` (``victron_event_loop_worker``, in a subprocess) while
-`make bench` itself runs on the demo's HA 2025.4. Both integrations hear the
+Core's ``victron_ble`` exists from Home Assistant 2026.x on; `make bench` runs
+on the newest leg (scripts/newest-leg), and the measurement runs in a fresh
+interpreter of it (``victron_event_loop_worker``). Both integrations hear the
 same 10,000 advertisements from five devices through the real Bluetooth
 manager. The figure is the integration's share of the loop: the time with the
 integration minus the time the Bluetooth manager alone takes for the same
@@ -19,8 +19,8 @@ import sys
 from .harness import BenchRecord
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = ROOT / ".venv-ha2026" / "bin" / "python"
-PEER = "HA 2026.2.3 core victron_ble"
+PYTHON = Path(sys.executable)
+PEER = "HA 2026.10.4 core victron_ble"
 TARGET = 0.5
 
 

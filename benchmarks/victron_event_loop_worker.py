@@ -1,7 +1,7 @@
 """Measures Home Assistant's event-loop time per Victron advertisement (run by bench_victron_event_loop).
 
-Runs inside Home Assistant 2026.2.3, the first release with core's
-``victron_ble``. Each scenario is a fresh Home Assistant with the Bluetooth
+Runs on the newest leg (Home Assistant 2026.10.4); core's ``victron_ble``
+exists from 2026.x on. Each scenario is a fresh Home Assistant with the Bluetooth
 stack and a remote scanner (as an ESPHome proxy registers); the same five
 simulated devices are configured with Off-Grid Power, with core's
 ``victron_ble``, or with nothing (the Bluetooth manager's own cost). The

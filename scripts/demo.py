@@ -24,8 +24,10 @@ from typing import Any
 import aiohttp
 
 from .demo_api import DemoApi
+from .demo_dashboard import create_dashboard
 from .demo_families import load_parts
 from .demo_parts import HA_PORT, HOST, DemoPart
+from .demo_system import add_system
 
 ROOT = Path(__file__).resolve().parent.parent
 # The end-to-end test runs the demo on a port and in a folder of its own.
@@ -97,8 +99,10 @@ def prepare_config(parts: list[DemoPart]) -> None:
             link.symlink_to(folder, target_is_directory=True)
 
 
-async def add_devices(session: aiohttp.ClientSession, parts: list[DemoPart]) -> None:
-    """Run every part's config flows; on later runs they find their entries in place."""
+async def add_devices(session: aiohttp.ClientSession, parts: list[DemoPart]) -> str:
+    """Run every part's config flows, then add the system over them, fill the
+    Energy dashboard and make the system dashboard; on later runs the flows find
+    their entries in place. The page the demo opens on."""
     api = DemoApi(session, URL)
     await api.login()
     for part in parts:
@@ -109,6 +113,17 @@ async def add_devices(session: aiohttp.ClientSession, parts: list[DemoPart]) -> 
                 # One device a previous, interrupted run half set up must not
                 # keep the others from the demo.
                 print(f"  {part.title}: not added ({err})")
+    try:
+        print(f"  Off-grid system: {await add_system(api)}")
+    except RuntimeError as err:
+        print(f"  Off-grid system: not added ({err})")
+    try:
+        path = await create_dashboard(api)
+    except RuntimeError as err:
+        print(f"  System dashboard: not made ({err})")
+        return URL
+    print(f"  System dashboard: {URL}/{path}")
+    return f"{URL}/{path}"
 
 
 async def wait_until_up(session: aiohttp.ClientSession, hass: asyncio.subprocess.Process) -> None:
@@ -126,14 +141,55 @@ async def wait_until_up(session: aiohttp.ClientSession, hass: asyncio.subprocess
 
 ONBOARDING = CONFIG / ".storage" / "onboarding"
 ONBOARDING_STEPS = ["user", "core_config", "analytics", "integration"]
+# Where Home Assistant keeps the owner: the user and its login. It saves them
+# a moment after the onboarding API answers, so a run stopped in between
+# leaves an onboarding file that says "done" and no user to log in as.
+AUTH_STORES = (CONFIG / ".storage" / "auth", CONFIG / ".storage" / "auth_provider.homeassistant")
+OWNER_SAVE_LIMIT = 300.0
+
+
+def _stored(path: Path) -> dict[str, Any]:
+    """A store's data; empty when it is missing or half written."""
+    try:
+        data = json.loads(path.read_text())["data"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def owner_saved() -> bool:
+    """Whether the owner and its login are on disk."""
+    users, logins = (_stored(path).get("users") or [] for path in AUTH_STORES)
+    return any(isinstance(u, dict) and u.get("is_owner") for u in users) and any(
+        isinstance(login, dict) and login.get("username") == "demo" for login in logins
+    )
 
 
 def is_onboarded() -> bool:
-    """Whether an earlier run already created the demo user."""
-    try:
-        return "user" in json.loads(ONBOARDING.read_text())["data"]["done"]
-    except (OSError, ValueError, KeyError):
-        return False
+    """Whether an earlier run finished onboarding: the file says so and the owner is saved.
+
+    The file alone is not enough: a run interrupted before Home Assistant
+    saved the owner leaves it behind, and the demo could then never log in.
+    """
+    done = _stored(ONBOARDING).get("done") or []
+    return set(ONBOARDING_STEPS) <= set(done) and owner_saved()
+
+
+def forget_partial_onboarding() -> None:
+    """Remove what an interrupted first run left, so onboarding starts afresh."""
+    for path in (ONBOARDING, *AUTH_STORES):
+        path.unlink(missing_ok=True)
+
+
+async def wait_for_owner_saved(hass: asyncio.subprocess.Process) -> None:
+    """Wait until Home Assistant has written the owner to disk."""
+    for _ in range(int(OWNER_SAVE_LIMIT / 0.5)):
+        if owner_saved():
+            return
+        if hass.returncode is not None:
+            raise SystemExit(f"Home Assistant exited with code {hass.returncode}")
+        await asyncio.sleep(0.5)
+    raise SystemExit("Home Assistant did not save the demo user within 5 minutes")
 
 
 async def create_owner(session: aiohttp.ClientSession) -> None:
@@ -213,11 +269,15 @@ async def run() -> int:
     async with aiohttp.ClientSession() as session:
         if not is_onboarded():
             print("First run: onboarding the demo instance (user 'demo')")
+            forget_partial_onboarding()
             async with AsyncExitStack() as stack:
                 hass = await start_hass(stack)
                 if not await until_stopped(stop, wait_until_up(session, hass)):
                     return 0
                 await create_owner(session)
+                # Stopping now would lose the owner (saved after a delay).
+                if not await until_stopped(stop, wait_for_owner_saved(hass)):
+                    return 0
             finish_onboarding()
 
         async with AsyncExitStack() as stack:
@@ -229,9 +289,11 @@ async def run() -> int:
             if not await until_stopped(stop, wait_until_up(session, hass)):
                 return 0
             print("Adding the simulated devices")
-            if not await until_stopped(stop, add_devices(session, parts)):
+            adding = asyncio.ensure_future(add_devices(session, parts))
+            if not await until_stopped(stop, adding):
                 return 0
-            print(f"\nReady: open {URL} in a browser on this machine. Ctrl-C stops everything.")
+            page = adding.result()
+            print(f"\nReady: open {page} in a browser on this machine. Ctrl-C stops everything.")
             await until_stopped(stop, hass.wait())
             print("\nStopping…")
     return 0

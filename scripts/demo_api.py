@@ -51,7 +51,10 @@ class DemoApi:
 
     async def start_flow(self) -> dict[str, Any]:
         """Open the integration's config flow, as "Add integration" does."""
-        return await self._post("/api/config/config_entries/flow", {"handler": DOMAIN})
+        flow: dict[str, Any] = await self._post(
+            "/api/config/config_entries/flow", {"handler": DOMAIN}
+        )
+        return flow
 
     async def run_flow(self, inputs: FlowInputs) -> str:
         """Feed ``inputs`` to a new config flow; the title of the entry, or the abort reason."""
@@ -79,16 +82,45 @@ class DemoApi:
 
     async def entity_registry(self) -> list[dict[str, Any]]:
         """The entity registry, over the websocket API (REST has no equivalent)."""
+        entries: list[dict[str, Any]] = await self._websocket("config/entity_registry/list")
+        return entries
+
+    async def notifications(self) -> list[dict[str, Any]]:
+        """The persistent notifications shown in the sidebar."""
+        shown: list[dict[str, Any]] = await self._websocket("persistent_notification/get")
+        return shown
+
+    async def flows_in_progress(self) -> list[dict[str, Any]]:
+        """Config flows in progress, discovered ones included."""
+        async with self._session.get(
+            f"{self._url}/api/config/config_entries/flow", headers=self._headers
+        ) as response:
+            response.raise_for_status()
+            flows: list[dict[str, Any]] = await response.json()
+        return flows
+
+    async def energy_prefs(self) -> dict[str, Any]:
+        """The Energy dashboard's configuration, as its settings page reads it."""
+        prefs: dict[str, Any] = await self._websocket("energy/get_prefs")
+        return prefs
+
+    async def press(self, entity_id: str) -> None:
+        """Press a button entity, as its card does."""
+        await self._post("/api/services/button/press", {"entity_id": entity_id})
+
+    async def _websocket(self, command: str) -> Any:
+        """One websocket command's result (REST has no equivalent for these)."""
         async with self._session.ws_connect(f"{self._url}/api/websocket") as socket:
             await socket.receive_json()  # auth_required
             token = self._headers["Authorization"].removeprefix("Bearer ")
             await socket.send_json({"type": "auth", "access_token": token})
             if (await socket.receive_json())["type"] != "auth_ok":
                 raise RuntimeError("websocket authentication failed")
-            await socket.send_json({"id": 1, "type": "config/entity_registry/list"})
+            await socket.send_json({"id": 1, "type": command})
             reply = await socket.receive_json()
-        entries: list[dict[str, Any]] = reply["result"]
-        return entries
+        if not reply.get("success"):
+            raise RuntimeError(f"{command} failed: {reply.get('error')}")
+        return reply["result"]
 
     async def _settle(self, step: dict[str, Any]) -> dict[str, Any]:
         """Wait out progress steps by re-reading the flow, as the frontend does."""
@@ -104,11 +136,11 @@ class DemoApi:
                 step = await response.json()
         return step
 
-    async def _post(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+    async def _post(self, path: str, payload: dict[str, Any]) -> Any:
         async with self._session.post(
             f"{self._url}{path}", json=payload, headers=self._headers
         ) as response:
-            body: dict[str, Any] = await response.json()
+            body: Any = await response.json()
             if response.status >= 400:
                 raise RuntimeError(f"{path} answered {response.status}: {body}")
         return body

@@ -13,12 +13,23 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 import os
 from pathlib import Path
+import time
 from typing import Any
+
+from simulators.day import SimulatedDay
 
 FlowInputs = list[dict[str, Any]]
 
 HOST = "127.0.0.1"
 HA_PORT = int(os.environ.get("OFFGRID_DEMO_PORT", "8123"))
+# A simulated day lasts this many real seconds, so sunrise, a full battery and
+# the evening deficit all show within minutes.
+DAY_SECONDS = float(os.environ.get("OFFGRID_DEMO_DAY_SECONDS", "720"))
+
+
+def demo_day() -> SimulatedDay:
+    """The demo's compressed day; every family's simulators agree on its hour."""
+    return SimulatedDay.on_wall_clock(DAY_SECONDS, time.time())
 
 
 def peer_port(offset: int) -> int:

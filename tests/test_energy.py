@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 import pytest
 
 from custom_components.offgrid_power.energy import (
+    MAX_RESTART_GAP_S,
     CounterExtraStoredData,
     EnergyCounter,
     IntegrationMethod,
@@ -137,13 +138,17 @@ def test_native_counter_ignores_invalid_readings() -> None:
 
 
 def test_native_counter_restores_its_last_reading() -> None:
-    first = NativeCounterAccumulator(max_power_kw=5)
+    wall = [1_000_000.0]
+    first = NativeCounterAccumulator(max_power_kw=5, wall_clock=lambda: wall[0])
     first.add(2.0, 0.0)
+    wall[0] += HOUR
     first.add(2.5, HOUR)
-    second = NativeCounterAccumulator(max_power_kw=5)
+    # The host restarted: monotonic time starts over, the wall clock went on.
+    wall[0] += HOUR
+    second = NativeCounterAccumulator(max_power_kw=5, wall_clock=lambda: wall[0])
     second.restore(first.as_dict())
     # Growth counted by the device while Home Assistant was down is kept.
-    second.add(3.0, 2 * HOUR)
+    second.add(3.0, 5.0)
     assert second.total_kwh == pytest.approx(1.0)
     second.restore({"total_kwh": "x", "last_value": None, "last_time": math.nan})
     assert second.total_kwh == pytest.approx(1.0)
@@ -182,3 +187,128 @@ def test_stored_data_round_trip_and_rejects_foreign_data() -> None:
         CounterExtraStoredData.from_dict({"native_value": 1.5, "native_unit_of_measurement": "kWh"})
         is None
     )
+
+
+# --- issue 13 section 3: time and power the wall clock and float32 can produce ---------
+
+MAX_KW = 5.0
+times = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(min_value=-1e7, max_value=1e7),
+    st.integers(min_value=-(10**400), max_value=10**400),
+)
+readings = st.one_of(
+    st.none(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(min_value=-10, max_value=1000),
+    st.integers(min_value=-(10**400), max_value=10**400),
+)
+PROPERTY = settings(max_examples=300, deadline=None, derandomize=True)
+
+
+def test_a_nan_timestamp_breaks_the_chain_instead_of_poisoning_the_total() -> None:
+    counter = EnergyCounter(max_step=300)
+    counter.add(1000.0, 0.0)
+    counter.add(1000.0, math.nan)
+    counter.add(1000.0, 60.0)
+    assert counter.total_kwh == 0.0
+    counter.add(1000.0, 120.0)
+    assert counter.total_kwh == pytest.approx(1000 * 60 / 3_600_000)
+
+
+def test_a_power_beyond_physics_is_no_sample() -> None:
+    counter = EnergyCounter(max_step=300)
+    counter.add(1e77, 0.0)
+    counter.add(1e77, 60.0)
+    assert counter.total_kwh == 0.0
+    counter.add(1e308, 120.0)
+    counter.add(1e308, 180.0)
+    assert counter.total_kwh == 0.0
+
+
+def test_native_counter_ignores_nan_and_overflowing_timestamps() -> None:
+    lifetime = NativeCounterAccumulator(max_power_kw=MAX_KW)
+    lifetime.add(1.0, 0.0)
+    lifetime.add(500.0, math.nan)
+    lifetime.add(500.0, 10**400)
+    lifetime.add(1.001, 10.0)
+    assert lifetime.total_kwh == pytest.approx(0.001)
+
+
+def test_a_wall_clock_jump_after_restart_bridges_nothing() -> None:
+    wall = [1_000_000.0]
+    before = NativeCounterAccumulator(max_power_kw=MAX_KW, wall_clock=lambda: wall[0])
+    before.add(1.0, 10.0)
+    # NTP corrects the clock a year forward right after boot.
+    wall[0] += 365 * 24 * HOUR
+    after = NativeCounterAccumulator(max_power_kw=MAX_KW, wall_clock=lambda: wall[0])
+    after.restore(before.as_dict())
+    after.add(400.0, 5.0)
+    assert after.total_kwh == 0.0
+    # A backwards jump bridges nothing either.
+    wall[0] -= 2 * 365 * 24 * HOUR
+    again = NativeCounterAccumulator(max_power_kw=MAX_KW, wall_clock=lambda: wall[0])
+    again.restore(after.as_dict())
+    again.add(600.0, 5.0)
+    assert again.total_kwh == 0.0
+
+
+def test_monotonic_time_leaves_one_corrupt_reading_no_gap_to_hide_in() -> None:
+    lifetime = NativeCounterAccumulator(max_power_kw=MAX_KW)
+    lifetime.add(1.0, 100.0)
+    lifetime.add(400.0, 110.0)  # corrupt: 399 kWh in 10 s
+    lifetime.add(1.001, 120.0)
+    assert lifetime.total_kwh == pytest.approx(0.001)
+
+
+@PROPERTY
+@given(st.lists(st.tuples(readings, times), max_size=60), st.floats(1, 600))
+def test_energy_counter_property(samples: list[tuple[float | None, float]], step: float) -> None:
+    counter = EnergyCounter(max_step=step)
+    previous = 0.0
+    for power, at in samples:
+        counter.add(power, at)
+        assert math.isfinite(counter.total_kwh)
+        grown = counter.total_kwh - previous
+        # One step integrates at most the physical power over the longest bridged gap.
+        assert 0 <= grown <= counter.max_power_w * step / 3_600_000 * (1 + 1e-9)
+        previous = counter.total_kwh
+
+
+@PROPERTY
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(readings, times),
+            st.just(("restart", 0.0)),
+            st.tuples(st.just("jump"), st.floats(-1e8, 1e8)),
+        ),
+        max_size=60,
+    )
+)
+def test_native_counter_property(steps: list[tuple[object, float]]) -> None:
+    """Restarts, wall-clock jumps both ways, garbage readings and timestamps."""
+    wall = [1_700_000_000.0]
+    lifetime = NativeCounterAccumulator(max_power_kw=MAX_KW, wall_clock=lambda: wall[0])
+    previous = 0.0
+    seen: list[float] = []
+    for value, at in steps:
+        if value == "restart":
+            stored = lifetime.as_dict()
+            lifetime = NativeCounterAccumulator(max_power_kw=MAX_KW, wall_clock=lambda: wall[0])
+            lifetime.restore(stored)
+            seen = []
+        elif value == "jump":
+            wall[0] += at
+        else:
+            lifetime.add(value, at)  # type: ignore[arg-type]
+            if isinstance(at, float) and math.isfinite(at):
+                seen.append(at)
+        assert math.isfinite(lifetime.total_kwh)
+        grown = lifetime.total_kwh - previous
+        assert grown >= 0
+        # No step credits more than the bound over the longest span it can
+        # measure: the monotonic times seen since the restart, or a restart gap.
+        span = max(max(seen) - min(seen) if seen else 0.0, MAX_RESTART_GAP_S) + 1
+        assert grown <= MAX_KW * span / HOUR * (1 + 1e-9)
+        previous = lifetime.total_kwh

@@ -47,6 +47,23 @@ class OffGridConfigFlow(
         """Only families with options offer the options dialog."""
         return config_entry.data.get(CONF_FAMILY) in OPTIONS_FLOWS
 
+    @callback
+    def async_create_entry(self, *args: Any, **kwargs: Any) -> ConfigFlowResult:
+        """Create the entry after closing the discovery flows of the same device.
+
+        Home Assistant closes them too, but only after it has decided whether
+        the "New devices discovered" notification may go; so adding the last
+        discovered device by hand (from the menu) left it up (HA 2025.x).
+        """
+        if self.unique_id is not None:
+            flows = self.hass.config_entries.flow
+            for flow in flows.async_progress_by_handler(
+                DOMAIN, match_context={"unique_id": self.unique_id}
+            ):
+                if flow["flow_id"] != self.flow_id:
+                    flows.async_abort(flow["flow_id"])
+        return super().async_create_entry(*args, **kwargs)
+
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Let the user pick the family of the device to add, or the system across them."""
         return self.async_show_menu(

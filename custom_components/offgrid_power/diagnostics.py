@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Final
 
-from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.core import HomeAssistant
 
 from .models import OffGridConfigEntry
+from .protocol.redact import safe_address
 
 # Keys that must never leave the house: Bluetooth and network keys, and the
 # addresses that identify a home's devices (serial port paths carry adapter
@@ -48,3 +50,18 @@ async def async_get_config_entry_diagnostics(
         },
         TO_REDACT,
     )
+
+
+def without_addresses(text: str | None, addresses: Iterable[object]) -> str | None:
+    """An error text for diagnostics with the entry's addresses taken out.
+
+    The addresses sit under redacted keys elsewhere in the download; an error
+    message (``cannot open slcan socket://host:3333: ...``) must not repeat
+    them, neither as typed nor in the masked form the libraries print.
+    """
+    if text is None:
+        return None
+    for address in addresses:
+        if address := str(address or ""):
+            text = text.replace(address, REDACTED).replace(safe_address(address), REDACTED)
+    return text

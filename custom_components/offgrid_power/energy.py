@@ -12,16 +12,24 @@ Two kinds feed every ``kWh`` sensor of this integration:
 Both are plain Python and serialise to a dict, so a ``RestoreSensor`` brings
 them back after a restart. Neither is restored mid-chain for integration:
 the time Home Assistant was down is a gap like any other.
+
+Times given to ``add`` may jump (NTP after boot, a drifting RTC): a time that
+is not a finite number breaks the chain, a gap is bridged only up to
+``max_step`` and at a physical power, and the native counter's restart bridge
+(the one place a stored time meets a new one) spans at most
+``MAX_RESTART_GAP_S`` and never a backwards jump.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import StrEnum
 import math
 from typing import Any, Protocol, Self
 
 from homeassistant.components.sensor import SensorExtraStoredData
+from homeassistant.util import dt as dt_util
 
 
 class IntegrationMethod(StrEnum):
@@ -54,8 +62,27 @@ class Counter(Restorable, Protocol):
         """Note that an update failed."""
 
 
-def _usable(value: float | None) -> bool:
-    return value is not None and math.isfinite(value) and value >= 0
+# No off-grid installation this integration serves comes near 1 MW; a power
+# above it is a decoding artefact (float32 volts x amps can reach 1e77).
+MAX_POWER_W = 1_000_000.0
+# A device counter's growth while Home Assistant was down is credited only for
+# a downtime this short; a longer (or backwards) wall-clock gap is not bridged.
+MAX_RESTART_GAP_S = 24 * 3600.0
+
+
+def _usable(value: float | None, limit: float = math.inf) -> bool:
+    number = _float_or_none(value)
+    return number is not None and math.isfinite(number) and 0 <= number <= limit
+
+
+def _wall_clock() -> float:
+    """Home Assistant's clock (looked up per call, so tests can move it)."""
+    return dt_util.utcnow().timestamp()
+
+
+def _finite(at: float) -> bool:
+    number = _float_or_none(at)
+    return number is not None and math.isfinite(number)
 
 
 @dataclass(slots=True)
@@ -64,6 +91,7 @@ class EnergyCounter:
 
     max_step: float
     method: IntegrationMethod = IntegrationMethod.TRAPEZOIDAL
+    max_power_w: float = MAX_POWER_W
     total_kwh: float = 0.0
     _anchor_time: float | None = None
     _anchor_power: float | None = None
@@ -71,13 +99,15 @@ class EnergyCounter:
     def add(self, power_w: float | None, at: float) -> bool:
         """Add a power sample taken at ``at`` (seconds); return True if the total grew.
 
-        An unusable sample (missing, not finite, negative) breaks the chain,
-        so the next good sample only starts a new one.
+        An unusable sample (missing, not finite, negative, above the physical
+        limit, or at a time that is not a number) breaks the chain, so the
+        next good sample only starts a new one.
         """
-        if not _usable(power_w):
+        if not _usable(power_w, self.max_power_w) or not _finite(at):
             self.interrupt()
             return False
         assert power_w is not None
+        power_w, at = float(power_w), float(at)
         last_time, last_power = self._anchor_time, self._anchor_power
         self._anchor_time, self._anchor_power = at, power_w
         if last_time is None or last_power is None:
@@ -90,6 +120,8 @@ class EnergyCounter:
         else:
             mean_power = last_power
         added = mean_power * elapsed / 3_600_000
+        if not math.isfinite(self.total_kwh + added):
+            return False
         self.total_kwh += added
         return added > 0
 
@@ -120,20 +152,24 @@ class NativeCounterAccumulator:
 
     max_power_kw: float
     total_kwh: float = 0.0
+    wall_clock: Callable[[], float] = field(default=_wall_clock, repr=False, compare=False)
     _last_value: float | None = None
     _last_time: float | None = None
+    _last_wall: float | None = None
     _pending_value: float | None = None
     _pending_time: float | None = None
 
     def add(self, value_kwh: float | None, at: float) -> bool:
         """Add a reading of the device counter; return True if the total grew."""
-        if not _usable(value_kwh):
+        if not _usable(value_kwh) or not _finite(at):
             return False
         assert value_kwh is not None
-        if self._last_value is None or self._last_time is None:
+        value_kwh, at = float(value_kwh), float(at)
+        elapsed = self._elapsed(at)
+        if self._last_value is None or elapsed is None:
             self._accept(value_kwh, at, 0.0)
             return False
-        bound = self._plausible_growth(at - self._last_time)
+        bound = self._plausible_growth(elapsed)
         delta = value_kwh - self._last_value
         if 0 <= delta <= bound:
             return self._accept(value_kwh, at, delta)
@@ -144,6 +180,20 @@ class NativeCounterAccumulator:
 
     def interrupt(self) -> None:
         """Nothing to forget: the device counts on while we do not listen."""
+
+    def _elapsed(self, at: float) -> float | None:
+        """Seconds since the last accepted reading; None when they cannot be known.
+
+        Live, that is monotonic time. Right after a restore the only clock
+        that spans the restart is the wall clock, trusted for a short gap only.
+        """
+        if self._last_time is not None:
+            elapsed = at - self._last_time
+            return elapsed if math.isfinite(elapsed) else None
+        if self._last_wall is None:
+            return None
+        gap = self.wall_clock() - self._last_wall
+        return gap if 0 <= gap <= MAX_RESTART_GAP_S else None
 
     def _hold_back(self, value_kwh: float, at: float) -> bool:
         pending, pending_time = self._pending_value, self._pending_time
@@ -156,20 +206,25 @@ class NativeCounterAccumulator:
 
     def _accept(self, value_kwh: float, at: float, added: float) -> bool:
         self._last_value, self._last_time = value_kwh, at
+        self._last_wall = self.wall_clock()
         self._pending_value = self._pending_time = None
+        if not math.isfinite(self.total_kwh + added):
+            return False
         self.total_kwh += added
         return added > 0
 
     def _plausible_growth(self, elapsed: float) -> float:
+        if not math.isfinite(elapsed):
+            return 0.0
         # At least a second, so a repeated timestamp still admits rounding steps.
         return self.max_power_kw * max(elapsed, 1.0) / 3600
 
     def as_dict(self) -> dict[str, Any]:
-        """Return what survives a restart, including the last device reading."""
+        """Return what survives a restart: the last device reading and its wall-clock time."""
         return {
             "total_kwh": self.total_kwh,
             "last_value": self._last_value,
-            "last_time": self._last_time,
+            "last_time": self._last_wall,
         }
 
     def restore(self, data: dict[str, Any]) -> None:
@@ -179,15 +234,20 @@ class NativeCounterAccumulator:
             assert total is not None
             self.total_kwh = max(self.total_kwh, total)
         last_value = _float_or_none(data.get("last_value"))
-        last_time = _float_or_none(data.get("last_time"))
-        if _usable(last_value) and last_time is not None and math.isfinite(last_time):
-            self._last_value, self._last_time = last_value, last_time
+        last_wall = _float_or_none(data.get("last_time"))
+        if _usable(last_value) and last_wall is not None and math.isfinite(last_wall):
+            # Monotonic time restarts with the host: only the wall clock links the two runs.
+            self._last_value, self._last_wall, self._last_time = last_value, last_wall, None
 
 
 def _float_or_none(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:
+        # An integer beyond any float is no reading, nor any stored total.
+        return None
 
 
 @dataclass

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from contextlib import AsyncExitStack
 
-from scripts.demo_parts import HOST, DemoPart, FlowInputs, peer_port
-from simulators.masterbus import MasterBusSimulator
+from scripts.demo_parts import HOST, DemoPart, FlowInputs, demo_day, peer_port
+from simulators.masterbus import MasterBusSimulator, default_devices
 
 SLCAN_PORT = peer_port(1101)
 
 
 async def start(stack: AsyncExitStack) -> None:
-    """Serve the three devices on a fixed port, paced like a real 250 kbit/s bus."""
-    await stack.enter_async_context(MasterBusSimulator(slcan_port=SLCAN_PORT, pacing=True))
+    """Serve the three devices on a fixed port, paced like a real 250 kbit/s bus,
+    their battery, solar and loads following the demo's compressed day."""
+    devices = default_devices(demo_day())
+    await stack.enter_async_context(MasterBusSimulator(devices, slcan_port=SLCAN_PORT, pacing=True))
 
 
 def flows() -> list[FlowInputs]:

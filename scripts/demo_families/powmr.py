@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from contextlib import AsyncExitStack
-from datetime import datetime
 
-from scripts.demo_parts import HOST, DemoPart, FlowInputs, peer_port
+from scripts.demo_parts import HOST, DemoPart, FlowInputs, demo_day, peer_port
 from simulators.powmr.simulator import PowmrSimulator, SimulatorConfig
 
 RTU_TCP_PORT = peer_port(1001)
 
 
 async def start(stack: AsyncExitStack) -> None:
-    """Serve the inverter on a fixed port, its PV following this machine's time of day."""
-    now = datetime.now()
-    config = SimulatorConfig(rtu_tcp_port=RTU_TCP_PORT, start_hour=now.hour + now.minute / 60)
+    """Serve the inverter on a fixed port, its PV following the demo's compressed day."""
+    day = demo_day()
+    config = SimulatorConfig(
+        rtu_tcp_port=RTU_TCP_PORT, start_hour=day.start_hour, time_scale=day.time_scale
+    )
     await stack.enter_async_context(PowmrSimulator(config))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from contextlib import AsyncExitStack
 from pathlib import Path
 
-from scripts.demo_parts import DemoPart, FlowInputs
+from scripts.demo_parts import DAY_SECONDS, DemoPart, FlowInputs
 from simulators.victron import demo_devices
 
 COMPONENT = Path(__file__).resolve().parent.parent / "demo_components" / "offgrid_demo_ble"
@@ -33,6 +33,9 @@ PART = DemoPart(
     title="Victron devices",
     start=start,
     flows=flows,
-    configuration_yaml="\n# Demo only: a simulated Bluetooth proxy hearing Victron devices.\noffgrid_demo_ble:\n",
+    configuration_yaml=(
+        "\n# Demo only: a simulated Bluetooth proxy hearing Victron devices.\n"
+        f"offgrid_demo_ble:\n  day_seconds: {DAY_SECONDS}\n"
+    ),
     custom_components={"offgrid_demo_ble": COMPONENT},
 )

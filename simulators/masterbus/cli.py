@@ -14,6 +14,9 @@ import json
 import signal
 import sys
 
+from simulators.day import SimulatedDay
+
+from .devices import default_devices
 from .network import MasterBusSimulator
 
 LOOPBACK = "127.0.0.1"
@@ -34,7 +37,9 @@ def _peer(text: str) -> tuple[str, int]:
 
 
 async def _serve(args: argparse.Namespace) -> None:
+    day = None if args.day_seconds is None else SimulatedDay(args.day_seconds, args.start_hour)
     simulator = MasterBusSimulator(
+        default_devices(day),
         slcan_port=args.slcan,
         bridge_port=args.bridge,
         bridge_peers=args.bridge_peer,
@@ -67,6 +72,12 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--pacing", action="store_true", help="take as long as 250 kbit/s")
     parser.add_argument("--display", action="store_true", help="add a MasterView polling the shunt")
+    parser.add_argument(
+        "--day-seconds",
+        type=float,
+        help="follow a simulated day this many real seconds long (sun, battery, loads)",
+    )
+    parser.add_argument("--start-hour", type=float, default=12.0, help="with --day-seconds")
     args = parser.parse_args(argv)
     if args.slcan is None and args.bridge is None:
         parser.error("give --slcan and/or --bridge")

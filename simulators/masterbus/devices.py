@@ -9,7 +9,7 @@ who hears what. Values are functions of time, so they move plausibly.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 import math
 
@@ -47,6 +47,7 @@ from custom_components.offgrid_power.protocol.masterbus.codec import (
 )
 from custom_components.offgrid_power.protocol.masterbus.models import Visualisation
 from custom_components.offgrid_power.protocol.masterbus.values import encode_date, encode_float
+from simulators.day import DayBattery, SimulatedDay
 
 Signal = Callable[[float], float]
 FIRST_STRING_ID = 0x10
@@ -392,6 +393,67 @@ def solar_chargemaster() -> SimulatedDevice:
     )
 
 
-def default_devices() -> list[SimulatedDevice]:
-    """The three devices every simulator starts with."""
-    return [master_shunt(), mass_combi(), solar_chargemaster()]
+def default_devices(day: SimulatedDay | None = None) -> list[SimulatedDevice]:
+    """The three devices every simulator starts with; with a ``day``, they follow it."""
+    devices = [master_shunt(), mass_combi(), solar_chargemaster()]
+    if day is not None:
+        follow_day(day, *devices)
+    return devices
+
+
+def follow_day(
+    day: SimulatedDay, shunt: SimulatedDevice, combi: SimulatedDevice, solar: SimulatedDevice
+) -> None:
+    """One 400 Ah bank: the Solar ChargeMaster fills it by day, the shunt measures it.
+
+    A generator runs while the sun is up: the Combi passes it through to the
+    house and charges from it; at night the Combi inverts the house load from
+    the bank. The ChargeMaster's lifetime total grows with what it produced.
+    """
+    bank = DayBattery(
+        day,
+        capacity_wh=400 * 12.8,
+        nominal_v=12.8,
+        initial_soc=0.5,
+        pv_peak_w=800.0,
+        base_load_w=220.0,
+        evening_load_w=250.0,
+        generator_w=150.0,
+    )
+
+    def signal(read: Callable[[DayBattery], float]) -> Signal:
+        return lambda t: read(bank.at(t))
+
+    def combi_battery_watts(b: DayBattery) -> float:
+        # Whatever reaches the bank that the sun did not bring: the charger, or the inverter's draw.
+        return b.net_w - b.pv_w
+
+    def mains_watts(b: DayBattery) -> float:
+        return b.load_w + combi_battery_watts(b) if b.on_generator else 0.0
+
+    follow = {
+        shunt: {
+            0: signal(lambda b: 100 * b.soc),
+            1: signal(lambda b: b.voltage),
+            2: signal(lambda b: b.current),
+            3: signal(lambda b: 400 * (1 - b.soc)),
+        },
+        combi: {
+            0x10: signal(lambda b: 3 if b.on_generator else 1),  # charging / inverting
+            0x06: signal(lambda b: b.voltage),
+            0x07: signal(lambda b: combi_battery_watts(b) / b.voltage),
+            0x09: signal(lambda b: mains_watts(b) / 230),
+            0x5E: signal(mains_watts),
+            0x0B: signal(lambda b: b.load_w / 230),
+            0x62: signal(lambda b: b.load_w),
+        },
+        solar: {
+            5: signal(lambda b: b.pv_w / b.voltage),
+            6: signal(lambda b: b.voltage),
+            # Where the waving lifetime total starts.
+            9: signal(lambda b: 1234.5 + b.produced_wh / 1000),
+        },
+    }
+    for device, signals in follow.items():
+        for field, field_signal in signals.items():
+            device.fields[field] = replace(device.fields[field], signal=field_signal)

@@ -8,6 +8,7 @@ from contextlib import suppress
 import signal
 
 from custom_components.offgrid_power.protocol.powmr.registers import PowmrFamily
+from simulators.day import SimulatedDay
 
 from .dongle_http import DongleSchema
 from .profiles import PROFILES, Refusal
@@ -38,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--unit-id", type=int, help="default: 5 for Family A, 1 for SMG-II")
     parser.add_argument("--time-scale", type=float, default=1.0, help="simulated s per real s")
+    parser.add_argument(
+        "--day-seconds", type=float, help="real seconds a simulated day lasts (sets --time-scale)"
+    )
     parser.add_argument("--start-hour", type=float, default=12.0)
     parser.add_argument("--wire-time", action="store_true", help="emulate 2400-baud transfer time")
     parser.add_argument(
@@ -80,7 +84,9 @@ def main(argv: list[str]) -> int:
         profile=args.profile,
         refusal=Refusal(args.refusal),
         unit_id=args.unit_id,
-        time_scale=args.time_scale,
+        time_scale=args.time_scale
+        if args.day_seconds is None
+        else SimulatedDay(args.day_seconds).time_scale,
         start_hour=args.start_hour,
         wire_time=args.wire_time,
         turnaround=args.turnaround,

@@ -1,7 +1,7 @@
 """A hybrid inverter as numbers: sun, load, battery, and where the power flows.
 
-Time runs `time_scale` times faster than the event loop clock, so a demo can
-show a whole day in minutes. This physics is the same for every protocol
+Time runs `time_scale` times faster than the event loop clock (a
+`SimulatedDay`), so a demo can show a whole day in minutes. This physics is the same for every protocol
 family; `family_a.py` and `smg_ii.py` put it into their registers and keep
 the settings, which steer it through `Controls`.
 """
@@ -11,12 +11,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-import math
 import random
 
 from custom_components.offgrid_power.protocol.powmr.registers import PowmrFamily
+from simulators.day import SECONDS_PER_DAY, SimulatedDay, is_evening, sun_at
 
-SECONDS_PER_DAY = 86400.0
 # Modbus exception codes the simulated units answer with.
 ILLEGAL_FUNCTION = 1
 ILLEGAL_ADDRESS = 2
@@ -74,14 +73,14 @@ class InverterModel(ABC):
         seed: int | None = None,
     ) -> None:
         self._clock = clock
-        self.time_scale = time_scale
+        # The unit's day; a test may move its start_hour to jump to another time of day.
+        self.day = SimulatedDay(SECONDS_PER_DAY / time_scale, start_hour)
         self.nominal_voltage = nominal_voltage
         self.capacity_wh = capacity_wh
         self.weather = Weather()
         self.stored_wh = capacity_wh * initial_soc
         self._random = random.Random(seed)
         self._t0 = clock()
-        self._start_s = start_hour * 3600.0
         self._last = self._t0
         self.pv_w = 0.0
         self.load_w = 0.0
@@ -101,12 +100,8 @@ class InverterModel(ABC):
     def write(self, function: int, address: int, values: Sequence[int]) -> None:
         """Apply a write; raise `ModbusRefusal` when the unit would refuse it."""
 
-    def sim_seconds(self) -> float:
-        """Seconds since midnight of the first simulated day."""
-        return self._start_s + (self._clock() - self._t0) * self.time_scale
-
     def hour(self) -> float:
-        return (self.sim_seconds() % SECONDS_PER_DAY) / 3600.0
+        return self.day.hour(self._clock() - self._t0)
 
     @property
     def soc(self) -> float:
@@ -121,13 +116,12 @@ class InverterModel(ABC):
 
     def advance(self) -> None:
         now = self._clock()
-        dt_h = (now - self._last) * self.time_scale / 3600.0
+        dt_h = self.day.hours(now - self._last)
         self._last = now
         hour = self.hour()
-        sun = max(0.0, math.sin(math.pi * (hour - 6.0) / 12.0))
         clouds = 1.0 - self.weather.cloudiness * self._random.random()
-        self.pv_w = self.weather.pv_peak_w * sun * clouds
-        evening = 250.0 if 18.0 <= hour < 23.0 else 0.0
+        self.pv_w = self.weather.pv_peak_w * sun_at(hour) * clouds
+        evening = 250.0 if is_evening(hour) else 0.0
         self.load_w = self.weather.base_load_w + evening + 20.0 * self._random.random()
         self._dispatch()
         self.stored_wh = min(self.capacity_wh, max(0.0, self.stored_wh + self.battery_w * dt_h))

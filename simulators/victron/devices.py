@@ -19,6 +19,7 @@ from custom_components.offgrid_power.protocol.victron import (
     build_advertisement,
     parse,
 )
+from simulators.day import DayBattery, SimulatedDay
 
 from .vectors import (
     BATTERY_SENSE,
@@ -198,13 +199,16 @@ _AC_IN_1, _AC_IN_NOT_CONNECTED = 0, 2
 _FLOAT, _INVERTING = 5, 9
 
 
-def vebus(raw: RawFields) -> Behaviour:
+def _outage(elapsed: float) -> bool:
+    return elapsed % _OUTAGE_CYCLE >= _OUTAGE_CYCLE - _OUTAGE_LENGTH
+
+
+def vebus(raw: RawFields, outage_at: Callable[[float], bool] = _outage) -> Behaviour:
     """A MultiPlus feeding the house from shore power, inverting through an outage."""
 
     def move(raw: RawFields, elapsed: float, step: float) -> None:
         load_watts = 900 + 400 * _wave(elapsed, 200) + 80 * _wave(elapsed, 23)
-        outage = elapsed % _OUTAGE_CYCLE >= _OUTAGE_CYCLE - _OUTAGE_LENGTH
-        if outage:
+        if outage_at(elapsed):
             volts = 12.6
             battery_watts = -load_watts / 0.9
             raw["device_state"] = _INVERTING
@@ -223,12 +227,83 @@ def vebus(raw: RawFields) -> Behaviour:
     return move
 
 
-def demo_devices() -> list[SimulatedDevice]:
-    """Five devices of five kinds, as on a boat or in a camper van."""
+def day_behaviours(
+    day: SimulatedDay,
+) -> tuple[Callable[[RawFields], Behaviour], ...]:
+    """A solar charger, a battery monitor and a MultiPlus that follow ``day``.
+
+    The charger and the monitor share one bank: the sun fills it through the
+    morning until it is full, the house drains it from the late afternoon. The
+    MultiPlus is on shore power while the sun is up and inverts at night.
+    """
+    bank = DayBattery(
+        day,
+        capacity_wh=_SHUNT_CAPACITY_AH * 12.8,
+        nominal_v=12.8,
+        initial_soc=0.45,
+        pv_peak_w=300.0,
+        base_load_w=55.0,
+        evening_load_w=60.0,
+    )
+
+    def solar(raw: RawFields) -> Behaviour:
+        start_kwh = raw["yield_today"] / 100
+
+        def move(raw: RawFields, elapsed: float, step: float) -> None:
+            bank.at(elapsed)
+            raw["pv_power"] = round(bank.pv_w)
+            raw["battery_voltage"] = round(bank.voltage * 100)
+            raw["battery_current"] = round(0.97 * bank.pv_w / bank.voltage * 10)
+            raw["yield_today"] = int((start_kwh + bank.produced_wh / 1000) * 100)
+            raw["device_state"] = _charger_state(bank)
+
+        return move
+
+    def monitor(raw: RawFields) -> Behaviour:
+        def move(raw: RawFields, elapsed: float, step: float) -> None:
+            bank.at(elapsed)
+            amps = bank.current
+            remaining_ah = bank.stored_wh / bank.nominal_v
+            raw["battery_current"] = round(amps * 1000)
+            raw["battery_voltage"] = round(bank.voltage * 100)
+            raw["consumed_ah"] = round((_SHUNT_CAPACITY_AH - remaining_ah) * 10)
+            raw["state_of_charge"] = round(bank.soc * 1000)
+            raw["time_to_go"] = (
+                min(round(remaining_ah / -amps * 60), _TIME_TO_GO_NA - 1)
+                if amps < -0.1
+                else _TIME_TO_GO_NA
+            )
+
+        return move
+
+    def multiplus(raw: RawFields) -> Behaviour:
+        return vebus(raw, outage_at=lambda elapsed: day.sun(elapsed) == 0.0)
+
+    return solar, monitor, multiplus
+
+
+_OFF, _BULK = 0, 3
+
+
+def _charger_state(bank: DayBattery) -> int:
+    if bank.pv_w <= 0:
+        return _OFF
+    return _FLOAT if bank.soc >= 1.0 else _BULK
+
+
+def demo_devices(day: SimulatedDay | None = None) -> list[SimulatedDevice]:
+    """Five devices of five kinds, as on a boat or in a camper van.
+
+    With a ``day``, the solar charger, the battery monitor and the MultiPlus
+    follow it (see `day_behaviours`); without one their values wave on their own.
+    """
+    solar, monitor, multiplus = (
+        (solar_charger, battery_monitor, vebus) if day is None else day_behaviours(day)
+    )
     return [
-        SimulatedDevice("C0:DE:00:00:00:01", "BlueSolar HQ2209DEMO1", SOLAR_CHARGER, solar_charger),
+        SimulatedDevice("C0:DE:00:00:00:01", "BlueSolar HQ2209DEMO1", SOLAR_CHARGER, solar),
         SimulatedDevice(
-            "C0:DE:00:00:00:02", "SmartShunt HQ2133DEMO2", SMART_SHUNT, battery_monitor, rssi=-64
+            "C0:DE:00:00:00:02", "SmartShunt HQ2133DEMO2", SMART_SHUNT, monitor, rssi=-64
         ),
         SimulatedDevice(
             "C0:DE:00:00:00:03", "Smart Battery Sense HQ2140DEMO3", BATTERY_SENSE, battery_sense
@@ -236,7 +311,7 @@ def demo_devices() -> list[SimulatedDevice]:
         SimulatedDevice(
             "C0:DE:00:00:00:04", "Orion Smart HQ2201DEMO4", ORION_SMART, dcdc_converter, rssi=-78
         ),
-        SimulatedDevice("C0:DE:00:00:00:05", "MultiPlus-II HQ2230DEMO5", VEBUS_FLOAT, vebus),
+        SimulatedDevice("C0:DE:00:00:00:05", "MultiPlus-II HQ2230DEMO5", VEBUS_FLOAT, multiplus),
     ]
 
 

@@ -10,7 +10,7 @@ import asyncio
 from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import ATTR_FRIENDLY_NAME, ATTR_UNIT_OF_MEASUREMENT
+from homeassistant.const import ATTR_DEVICE_CLASS, ATTR_FRIENDLY_NAME, ATTR_UNIT_OF_MEASUREMENT
 from homeassistant.core import CoreState, HomeAssistant, ServiceCall, State
 from homeassistant.helpers import translation
 from homeassistant.setup import async_setup_component
@@ -628,6 +628,54 @@ async def test_daily_energy_report(
     assert len(notify_calls) == 1
     await _advance(hass, freezer, hours=1)
     assert len(notify_calls) == 2
+    assert_no_warnings(caplog)
+
+
+async def test_daily_energy_report_of_a_systems_insights(
+    hass: HomeAssistant,
+    setup_blueprint: SetupBlueprint,
+    notify_calls: list[ServiceCall],
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The system's daily insights need no helper: times in local time, "not yet" for unknown."""
+    await hass.config.async_set_time_zone("Europe/Amsterdam")
+    freezer.move_to("2026-06-01 18:59:00+00:00")
+    timestamp = {ATTR_DEVICE_CLASS: "timestamp"}
+    await _set(
+        hass,
+        "sensor.system_battery_full_at",
+        "2026-06-01T09:15:00+00:00",
+        {ATTR_FRIENDLY_NAME: "Battery full at", **timestamp},
+    )
+    await _set(
+        hass,
+        "sensor.system_solar_stop_at",
+        "unknown",
+        {ATTR_FRIENDLY_NAME: "Solar stop", **timestamp},
+    )
+    await _set(
+        hass,
+        "sensor.system_deficit_time_today",
+        "42.0",
+        {ATTR_FRIENDLY_NAME: "Time in deficit today", ATTR_UNIT_OF_MEASUREMENT: "min"},
+    )
+    await setup_blueprint(
+        "daily_energy_report.yaml",
+        {
+            "energy_sensors": [
+                "sensor.system_battery_full_at",
+                "sensor.system_solar_stop_at",
+                "sensor.system_deficit_time_today",
+            ],
+            "report_time": "21:00:00",
+        },
+    )
+    await _advance(hass, freezer, minutes=1, seconds=1)
+    assert len(notify_calls) == 1
+    assert notify_calls[0].data["message"] == (
+        "Battery full at: 11:15\nSolar stop: not yet\nTime in deficit today: 42.0 min"
+    )
     assert_no_warnings(caplog)
 
 

@@ -1,4 +1,5 @@
-"""`make demo` end to end: a real HA starts, shows every simulated device live, and stops cleanly."""
+"""`make demo` end to end: a real HA starts, shows every simulated device and the off-grid
+system live, fills the Energy dashboard, and stops cleanly."""
 
 from __future__ import annotations
 
@@ -6,33 +7,16 @@ import asyncio
 import os
 from pathlib import Path
 import signal
-import socket
-import sys
 
 import aiohttp
-from homeassistant.const import __version__ as HA_VERSION
 import pytest
 
 from scripts.demo_api import DemoApi
 from scripts.demo_families import load_parts
 
-ROOT = Path(__file__).parent.parent.parent
+from .demo_run import demo_release_only, exited, running_demo
 
 pytestmark = pytest.mark.xdist_group("demo")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def _read_until(stream: asyncio.StreamReader, marker: str, seen: list[str]) -> None:
-    while line := await stream.readline():
-        seen.append(line.decode(errors="replace"))
-        if marker in seen[-1]:
-            return
-    raise AssertionError("demo ended before: " + marker + "\n" + "".join(seen))
 
 
 async def _live_values(api: DemoApi) -> dict[str, dict[str, str]]:
@@ -65,28 +49,11 @@ def _processes_mentioning(text: str) -> list[str]:
     return found
 
 
-@pytest.mark.skipif(
-    not HA_VERSION.startswith("2025.4."), reason="the demo runs HA 2025.4, the oldest supported"
-)
+@demo_release_only
 async def test_demo_serves_the_integration_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    demo = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "scripts.demo",
-        cwd=ROOT,
-        env={**os.environ, "OFFGRID_DEMO_PORT": str(port), "OFFGRID_DEMO_CONFIG": str(tmp_path)},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-        start_new_session=True,
-    )
-    seen: list[str] = []
-    try:
-        assert demo.stdout is not None
-        await asyncio.wait_for(_read_until(demo.stdout, "Ready:", seen), 240)
+    with running_demo(tmp_path) as demo:
         async with aiohttp.ClientSession() as session:
-            api = DemoApi(session, url)
+            api = DemoApi(session, demo.url)
             await api.login()
             flow = await api.start_flow()
             assert flow["type"] == "menu"
@@ -94,7 +61,7 @@ async def test_demo_serves_the_integration_and_stops_on_ctrl_c(tmp_path: Path) -
 
             # Every family's devices report numbers, and the numbers move.
             first = await _live_values(api)
-            assert len(first) >= sum(len(part.flows()) for part in load_parts()), seen
+            assert len(first) >= sum(len(part.flows()) for part in load_parts()), demo.output()
             changed: set[str] = set()
             for _ in range(60):
                 await asyncio.sleep(1)
@@ -104,14 +71,41 @@ async def test_demo_serves_the_integration_and_stops_on_ctrl_c(tmp_path: Path) -
                     break
             assert changed == set(first), first
 
-        demo.send_signal(signal.SIGINT)
-        await asyncio.wait_for(demo.wait(), 60)
-        assert demo.returncode == 0
+            # The demo added every device it runs: nothing is left "discovered".
+            assert [
+                flow for flow in await api.flows_in_progress() if flow["handler"] == "offgrid_power"
+            ] == []
+            assert "config_entry_discovery" not in {
+                notification["notification_id"] for notification in await api.notifications()
+            }
+
+            # The system over the three families is among them, and its button filled the
+            # Energy dashboard with its solar sources, battery and loads.
+            registry = await api.entity_registry()
+            button = next(e for e in registry if e["unique_id"].endswith("_add_to_energy"))
+            system = button["config_entry_id"]
+            assert system in first, demo.output()
+            ours = {e["entity_id"] for e in registry if e["platform"] == "offgrid_power"}
+            prefs = await api.energy_prefs()
+            sources = prefs["energy_sources"]
+            solar = [s["stat_energy_from"] for s in sources if s["type"] == "solar"]
+            battery = [s for s in sources if s["type"] == "battery"]
+            assert len(solar) == 2, prefs
+            assert set(solar) <= ours
+            assert len(battery) == 1, prefs
+            assert {battery[0]["stat_energy_from"], battery[0]["stat_energy_to"]} <= set(
+                first[system]
+            )
+            assert [d["stat_consumption"] for d in prefs["device_consumption"]] == [
+                e["entity_id"]
+                for e in registry
+                if e["config_entry_id"] == system and e["unique_id"].endswith("_load_energy")
+            ]
+
+        demo.process.send_signal(signal.SIGINT)
+        async with asyncio.timeout(60):
+            assert await exited(demo.process) == 0
         # Neither the demo nor the Home Assistant it started is left behind.
         with pytest.raises(ProcessLookupError):
-            os.killpg(demo.pid, 0)
+            os.killpg(demo.process.pid, 0)
         assert _processes_mentioning(str(tmp_path)) == []
-    finally:
-        if demo.returncode is None:
-            os.killpg(demo.pid, signal.SIGKILL)
-            await demo.wait()

@@ -29,7 +29,9 @@ def entity_table(
             "translation_key": entry.translation_key,
             "entity_category": entry.entity_category,
             "disabled_by": entry.disabled_by,
-            "attributes": dict(state.attributes) if state else None,
+            "attributes": {str(key): value for key, value in state.attributes.items()}
+            if state
+            else None,
         }
         if states:
             table[entry.entity_id]["state"] = state.state if state else None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.offgrid_power import async_remove_config_entry_device
 from custom_components.offgrid_power.const import CONF_FAMILY, DOMAIN, Family
+from tests.devices import device_with_identifier
 
 from .loopback_family import LoopbackMeter
 
@@ -95,6 +96,6 @@ async def test_devices_stay_unless_the_family_knows_they_left(
     hass: HomeAssistant, loopback_family: Family, loopback_meter: LoopbackMeter
 ) -> None:
     entry = await _setup(hass, {CONF_FAMILY: loopback_family, "port": loopback_meter.port})
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "loopback")})
+    device = device_with_identifier(hass, (DOMAIN, "loopback"))
     assert device is not None
     assert not await async_remove_config_entry_device(hass, entry, device)

@@ -37,6 +37,7 @@ from homeassistant.helpers.selector import (
 import voluptuous as vol
 
 from custom_components.offgrid_power.const import CONF_FAMILY, LOGGER, Family
+from custom_components.offgrid_power.flow_update import update_and_reload
 from custom_components.offgrid_power.models import OffGridConfigEntry
 from custom_components.offgrid_power.protocol.masterbus import (
     DeviceIdentity,
@@ -51,6 +52,7 @@ from custom_components.offgrid_power.protocol.masterbus import (
     offered,
     open_bus,
 )
+from custom_components.offgrid_power.protocol.redact import mask_address_in, safe_address
 
 from . import const
 from .const import (
@@ -147,7 +149,11 @@ async def _async_test(flow: ConfigFlow, transport: TransportConfig) -> bool:
     try:
         bus = await flow.hass.async_add_executor_job(open_bus, transport)
     except TransportError as err:
-        LOGGER.info("MasterBus interface %s cannot be opened: %s", transport.channel, err)
+        LOGGER.info(
+            "MasterBus interface %s cannot be opened: %s",
+            safe_address(transport.channel),
+            mask_address_in(str(err), transport.channel),
+        )
         return False
     await flow.hass.async_add_executor_job(close_bus, bus)
     return True
@@ -311,7 +317,7 @@ class MasterbusConfigFlowMixin(ConfigFlow):
                 self.hass.data.setdefault(PENDING_CACHE, {})[self.unique_id] = self._mb_cache
             names = ", ".join(identity.name for identity, _ in found.values())
             return self.async_create_entry(
-                title=f"MasterBus ({names})" if names else "MasterBus",
+                title=f"MasterBus network ({names})" if names else "MasterBus network",
                 data={CONF_FAMILY: Family.MASTERBUS.value, **self._mb_data},
                 options={
                     CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL,
@@ -342,9 +348,7 @@ class MasterbusConfigFlowMixin(ConfigFlow):
             ):
                 return self.async_abort(reason="already_configured")
             if await _async_test(self, transport_config(data)):
-                return self.async_update_reload_and_abort(
-                    entry, unique_id=unique_id, data_updates=data
-                )
+                return update_and_reload(self, entry, unique_id=unique_id, data_updates=data)
             errors["base"] = "masterbus_cannot_connect"
         current = {**entry.data, **(user_input or {})}
         schema = vol.Schema(

@@ -27,6 +27,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 from homeassistant.util import dt as dt_util
 
 from custom_components.offgrid_power.const import DOMAIN, LOGGER
+from custom_components.offgrid_power.diagnostics import without_addresses
 from custom_components.offgrid_power.models import OffGridConfigEntry
 from custom_components.offgrid_power.protocol.masterbus import (
     ConnectionLost,
@@ -45,9 +46,12 @@ from custom_components.offgrid_power.protocol.masterbus import (
     open_bus,
     poll_fields,
 )
+from custom_components.offgrid_power.protocol.redact import mask_address_in, safe_address
+from custom_components.offgrid_power.update_guard import guarded_update
 
 from . import const
 from .data import DeviceState, MasterbusData
+from .known_fields import state_key
 
 
 class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
@@ -72,7 +76,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
             hass,
             LOGGER,
             config_entry=entry,
-            name=f"MasterBus {transport.interface} {transport.channel}",
+            name=f"MasterBus {transport.interface} {safe_address(transport.channel)}",
             update_interval=timedelta(seconds=scan_interval),
             always_update=True,
         )
@@ -92,6 +96,10 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
         self.reconnects = 0
         self.last_error: str | None = None
         self.device_listeners: list[Callable[[], None]] = []
+        # Serials the user removed while offline: left out until heard again.
+        self._forgotten: set[str] = set()
+        # Serials last seen offline, so leaving and returning are logged once each.
+        self._offline: set[str] = set()
 
     # --- link ----------------------------------------------------------------------
 
@@ -149,7 +157,9 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
         if isinstance(event, ConnectionLost):
             if self._lost is None:
                 LOGGER.warning(
-                    "MasterBus interface %s failed: %s", self.transport.channel, event.error
+                    "MasterBus interface %s failed: %s",
+                    safe_address(self.transport.channel),
+                    mask_address_in(str(event.error), self.transport.channel),
                 )
             self._lost = event.error
             self.async_set_update_error(UpdateFailed(str(event.error)))
@@ -189,7 +199,35 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
         self._backoff = const.RECONNECT_MIN
         self._next_attempt = 0.0
         self.reconnects += 1
-        LOGGER.info("MasterBus interface %s is back", self.transport.channel)
+        LOGGER.info("MasterBus interface %s is back", safe_address(self.transport.channel))
+
+    # --- devices ---------------------------------------------------------------------
+
+    def forget(self, serial: str) -> None:
+        """Leave out an offline device the user removed, until it is heard again."""
+        self._forgotten.add(serial)
+        if self.data is not None:
+            self.data.devices.pop(serial, None)
+
+    def _visible(self, device: Device) -> bool:
+        """Whether a device belongs in the data; a forgotten one returns when it answers."""
+        assert device.identity is not None
+        serial = device.identity.serial
+        if serial in self._forgotten and device.online:
+            self._forgotten.discard(serial)
+            LOGGER.info("%s is on the MasterBus again; adding it back", device.label)
+        return serial not in self._forgotten
+
+    def _log_availability(self, device: Device) -> None:
+        """Log once when a device stops answering and once when it answers again."""
+        assert device.identity is not None
+        serial = device.identity.serial
+        if not device.online and serial not in self._offline:
+            self._offline.add(serial)
+            LOGGER.info("%s stopped answering; its entities are unavailable", device.label)
+        elif device.online and serial in self._offline:
+            self._offline.discard(serial)
+            LOGGER.info("%s answers again", device.label)
 
     # --- polling ---------------------------------------------------------------------
 
@@ -200,12 +238,13 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
         selected = self.selection.get(device.identity.serial)
         return poll_fields(device.identity, device.schema, selected, self.writes)
 
+    @guarded_update
     async def _async_update_data(self) -> MasterbusData:
         if not self.connected:
             await self._async_reconnect()
         devices: dict[str, DeviceState] = {}
         for address, device in self.session.devices.items():
-            if device.identity is None:
+            if device.identity is None or not self._visible(device):
                 continue
             fields = self.fields_of(device)
             values: dict[int, float | None] = {}
@@ -215,7 +254,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                 try:
                     values = await self.session.read_values(address, fields)
                 except RequestTimeout:
-                    LOGGER.debug("%s stopped answering", device.label)
+                    pass  # the session marked it offline; logged below
                 except TransportError as err:
                     self._lost = err
                     self.last_error = str(err)
@@ -225,6 +264,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                         translation_placeholders={"error": str(err)},
                     ) from err
             current = self.session.devices.get(address, device)
+            self._log_availability(current)
             devices[device.identity.serial] = DeviceState(current, values)
         return MasterbusData(connected=True, devices=devices)
 
@@ -266,7 +306,9 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
         if isinstance(value, bool):
             return 1.0 if value else 0.0
         if isinstance(value, str):
-            if value not in options:
+            # A translated drop-down offers state keys, any other the device's labels.
+            index = next((i for i, o in enumerate(options) if value in (o, state_key(o))), None)
+            if index is None:
                 raise ServiceValidationError(
                     translation_domain=DOMAIN,
                     translation_key="invalid_setting",
@@ -276,7 +318,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                         "error": ", ".join(options),
                     },
                 )
-            return float(options.index(value))
+            return float(index)
         return float(value)
 
     def diagnostics(self) -> dict[str, Any]:
@@ -292,7 +334,9 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
             "listen_only": self.listen_only,
             "writes": self.writes,
             "reconnects": self.reconnects,
-            "last_error": self.last_error,
+            "last_error": without_addresses(
+                self.last_error, (self.transport.channel, self.transport.listen)
+            ),
             "counters": {
                 "frames_sent": session.frames_sent,
                 "frames_received": session.frames_received,
@@ -301,6 +345,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                 "requests_sent": session.requests_sent,
                 "heartbeats_sent": session.heartbeats_sent,
             },
+            "malformed_frames": list(session.recent.malformed),
             "devices": [
                 {
                     "address": f"{address:06X}",
@@ -322,6 +367,8 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                         }
                         for info in device.schema.fields
                     ],
+                    # What the device last said and was asked, to debug a new device.
+                    "last_frames": session.recent.of(address),
                 }
                 for address, device in session.devices.items()
             ],

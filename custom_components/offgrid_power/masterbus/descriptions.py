@@ -3,16 +3,17 @@
 Nothing here knows field numbers: a device's schema (names, units,
 visualisations, ranges, option labels, the writable flag) decides which
 entities exist and how they look. Units map to device classes; drop-downs
-become enums; durations are seconds. Controls exist only for fields the
-device marks writable, and only when the user enabled writes. Which fields
-exist and are polled is the protocol library's (``products``, ``policy``);
-entity names are in ``labels``.
+become enums; durations are seconds, shown in hours. Controls exist only for
+fields the device marks writable, and only when the user enabled writes.
+Which fields exist and are polled is the protocol library's (``products``,
+``policy``); fields of the devices we know are named by translation
+(``known_fields``), the others after the device's words (``labels``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass, field as dataclass_field, replace
 from datetime import datetime
 from functools import partial
 from typing import Any, cast
@@ -56,6 +57,7 @@ from custom_components.offgrid_power.switch import OffGridSwitchEntityDescriptio
 from custom_components.offgrid_power.units import UNITS
 
 from .data import MasterbusData
+from .known_fields import state_key, translation_key
 from .labels import entity_names
 
 # The units MasterBus entities were first created with: a unit the shared
@@ -136,6 +138,16 @@ def _option(serial: str, info: FieldInfo, data: MasterbusData) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _state(serial: str, info: FieldInfo, data: MasterbusData) -> str | None:
+    value = _option(serial, info, data)
+    return None if value is None else state_key(value)
+
+
+def _choices(info: FieldInfo, keyed: bool) -> list[str]:
+    """A drop-down's options: state keys when translated, else the device's labels."""
+    return list(dict.fromkeys(state_key(o) if keyed else o for o in info.options))
+
+
 def _flag(serial: str, info: FieldInfo, data: MasterbusData) -> bool | None:
     value = data.value(serial, info.field)
     return None if value is None else value != 0
@@ -168,32 +180,35 @@ def _native_energy(serial: str, field: int, data: MasterbusData) -> float | None
 
 
 def _sensor(
-    serial: str, info: FieldInfo, name: str
+    serial: str, info: FieldInfo, name: str, known: str | None
 ) -> OffGridSensorEntityDescription[MasterbusData]:
     key = f"{serial}_{info.field}"
     if info.visualisation == Visualisation.DROPDOWN:
         return OffGridSensorEntityDescription(
             key=key,
             available_fn=partial(_online, serial),
-            **_named(name, "masterbus_state"),
+            **_named(name, "masterbus_state", known),
             device_class=SensorDeviceClass.ENUM,
-            options=list(dict.fromkeys(info.options)),
-            value_fn=partial(_option, serial, info),
+            options=_choices(info, known is not None),
+            value_fn=partial(_state if known else _option, serial, info),
         )
     if info.visualisation == Visualisation.DURATION:
+        # Seconds as the device counts them, shown in hours ("83.3 h", not "299,711 s").
         return OffGridSensorEntityDescription(
             key=key,
             available_fn=partial(_online, serial),
-            name=name,
+            **_named(name, None, known),
             device_class=SensorDeviceClass.DURATION,
             native_unit_of_measurement=UnitOfTime.SECONDS,
+            suggested_unit_of_measurement=UnitOfTime.HOURS,
+            suggested_display_precision=1,
             value_fn=partial(_seconds, serial, info),
         )
     if info.visualisation == Visualisation.DATE:
         return OffGridSensorEntityDescription(
             key=key,
             available_fn=partial(_online, serial),
-            name=name,
+            **_named(name, None, known),
             device_class=SensorDeviceClass.DATE,
             entity_category=EntityCategory.DIAGNOSTIC,
             value_fn=partial(_date, serial, info),
@@ -207,7 +222,9 @@ def _sensor(
     return OffGridSensorEntityDescription(
         key=key,
         available_fn=partial(_online, serial),
-        **_named(name, None if device_class else UNIT_ICONS.get(info.unit, "masterbus_value")),
+        **_named(
+            name, None if device_class else UNIT_ICONS.get(info.unit, "masterbus_value"), known
+        ),
         device_class=device_class,
         native_unit_of_measurement=unit,
         state_class=state_class,
@@ -216,12 +233,26 @@ def _sensor(
     )
 
 
-def _named(name: str, translation_key: str | None) -> dict[str, Any]:
-    """Name an entity after its field: directly, or through a translation
-    whose name is the field's name (so icons.json can give it an icon)."""
-    if translation_key is None:
+def _named(name: str, generic_key: str | None, known: str | None) -> dict[str, Any]:
+    """Name an entity: by the translation of a field we know; else after the
+    device's own field name, directly or through a generic translation whose
+    name is that field name (so icons.json can give it an icon)."""
+    if known is not None:
+        return {"translation_key": known}
+    if generic_key is None:
         return {"name": name}
-    return {"translation_key": translation_key, "translation_placeholders": {"field": name}}
+    return {"translation_key": generic_key, "translation_placeholders": {"field": name}}
+
+
+def _known_keys(identity: DeviceIdentity, fields: Iterable[FieldInfo]) -> dict[int, str]:
+    """The translation key of each field we know; a key already taken by another
+    field of the device leaves the later one with its own name."""
+    keys: dict[int, str] = {}
+    for info in fields:
+        key = translation_key(identity, info)
+        if key is not None and key not in keys.values():
+            keys[info.field] = key
+    return keys
 
 
 def _precision(step: float | None) -> int | None:
@@ -246,9 +277,14 @@ def describe_device(
     """Every entity of one device, from its schema and the user's choice."""
     result = DeviceDescriptions()
     names = entity_names(schema)
+    known_keys = _known_keys(identity, offered(schema))
     chosen = set(default_fields(identity, schema) if selected is None else selected)
+    # The Solar ChargeMaster's lifetime yield feeds the solar energy counter below,
+    # the one the Energy dashboard offers; the device's own reading stays visible
+    # as a diagnostic without a state class, so the dashboard never offers it.
+    solar = solar_energy_field(identity, schema)
     for info in offered(schema):
-        name = names[info.field]
+        name, known = names[info.field], known_keys.get(info.field)
         key = f"{serial}_{info.field}"
         if writes and controls_allowed(info):
             setting = f"{serial}:{info.field}"
@@ -257,7 +293,7 @@ def describe_device(
                     OffGridSwitchEntityDescription(
                         key=key,
                         available_fn=partial(_online, serial),
-                        **_named(name, "masterbus_switch"),
+                        **_named(name, "masterbus_switch", known),
                         setting_key=setting,
                         is_on_fn=partial(_flag, serial, info),
                     )
@@ -267,10 +303,10 @@ def describe_device(
                     OffGridSelectEntityDescription(
                         key=key,
                         available_fn=partial(_online, serial),
-                        **_named(name, "masterbus_choice"),
+                        **_named(name, "masterbus_choice", known),
                         setting_key=setting,
-                        options=list(dict.fromkeys(info.options)),
-                        current_fn=partial(_option, serial, info),
+                        options=_choices(info, known is not None),
+                        current_fn=partial(_state if known else _option, serial, info),
                     )
                 )
             else:
@@ -284,7 +320,7 @@ def describe_device(
                     OffGridNumberEntityDescription(
                         key=key,
                         available_fn=partial(_online, serial),
-                        **_named(name, None if number_class else "masterbus_setting"),
+                        **_named(name, None if number_class else "masterbus_setting", known),
                         setting_key=setting,
                         device_class=number_class,
                         native_unit_of_measurement=unit,
@@ -303,12 +339,17 @@ def describe_device(
                 OffGridBinarySensorEntityDescription(
                     key=key,
                     available_fn=partial(_online, serial),
-                    **_named(name, "masterbus_flag"),
+                    **_named(name, "masterbus_flag", known),
                     is_on_fn=partial(_flag, serial, info),
                 )
             )
         else:
-            result.sensors.append(_sensor(serial, info, name))
+            sensor = _sensor(serial, info, name, known)
+            if info.field == solar:
+                sensor = replace(
+                    sensor, state_class=None, entity_category=EntityCategory.DIAGNOSTIC
+                )
+            result.sensors.append(sensor)
     max_step = max(60.0, 3 * scan_interval)
     if (shunt := shunt_energy_fields(identity, schema)) is not None:
         result.sensors += [
@@ -335,7 +376,7 @@ def describe_device(
                 counter_factory=partial(EnergyCounter, max_step=max_step),
             ),
         ]
-    if (solar := solar_energy_field(identity, schema)) is not None:
+    if solar is not None:
         result.sensors.append(
             OffGridEnergySensorEntityDescription(
                 key=f"{serial}_solar_energy",

@@ -9,6 +9,8 @@ from custom_components.offgrid_power.protocol.masterbus import (
     offered,
 )
 
+from .known_fields import plain_name
+
 # How a repeated field name ("Battery" in V, A and °C) is told apart.
 UNIT_WORDS = {
     "V": "voltage",
@@ -33,15 +35,18 @@ def field_label(identity: DeviceIdentity, info: FieldInfo) -> str:
 
 
 def entity_names(schema: DeviceSchema) -> dict[int, str]:
-    """Entity names from the device's field names; repeated names get their quantity."""
+    """Entity names from the device's field names; repeated names get their quantity.
+
+    Only fields without a translation (``known_fields``) show these names.
+    """
     fields = offered(schema)
     counts: dict[str, int] = {}
     for info in fields:
         counts[info.name] = counts.get(info.name, 0) + 1
     names: dict[int, str] = {}
     for info in fields:
-        name = info.name
-        if counts[name] > 1 and info.unit:
+        name = plain_name(info.name)
+        if counts[info.name] > 1 and info.unit:
             word = UNIT_WORDS.get(info.unit)
             name = f"{name} {word}" if word else f"{name} ({info.unit})"
         names[info.field] = name

@@ -21,6 +21,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from custom_components.offgrid_power.builders import build_entities
 from custom_components.offgrid_power.const import DOMAIN
+from custom_components.offgrid_power.device_names import unique_device_name
 from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRuntime
 from custom_components.offgrid_power.protocol.masterbus import (
     DeviceIdentity,
@@ -54,12 +55,15 @@ class MasterbusRuntime(OffGridRuntime):
     ) -> None:
         super().__init__(hass, entry)
         self.coordinator = coordinator
+        self.started_data = dict(entry.data)
         self.started_options = dict(entry.options)
         self.platforms = READ_PLATFORMS + (CONTROL_PLATFORMS if coordinator.writes else ())
         self.scan_interval = float(entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL))
+        hub_id = (DOMAIN, entry.entry_id)
         self.hub = DeviceInfo(
-            identifiers={(DOMAIN, entry.entry_id)},
-            name=entry.title,
+            identifiers={hub_id},
+            # The bus itself, not the devices on it (they are devices of their own).
+            name=unique_device_name(hass, "MasterBus network", hub_id),
             manufacturer="Mastervolt",
             model="MasterBus network",
             model_id=str(entry.data.get(CONF_INTERFACE)),
@@ -70,7 +74,7 @@ class MasterbusRuntime(OffGridRuntime):
 
     def device_info(self, identity: DeviceIdentity) -> DeviceInfo:
         """The registry entry of one Mastervolt device."""
-        return DeviceInfo(
+        info = DeviceInfo(
             identifiers={(DOMAIN, f"masterbus_{identity.serial}")},
             name=identity.name,
             manufacturer="Mastervolt",
@@ -78,8 +82,17 @@ class MasterbusRuntime(OffGridRuntime):
             model_id=identity.article,
             serial_number=identity.serial,
             sw_version=identity.firmware,
-            via_device=(DOMAIN, self.entry.entry_id),
         )
+        # Newer releases link to the hub by its registry id and deprecate
+        # `via_device` (its identifiers); older ones know only `via_device`.
+        if "via_device_id" in DeviceInfo.__optional_keys__:
+            hub = dr.async_get(self.hass).async_get_or_create(
+                config_entry_id=self.entry.entry_id, **self.hub
+            )
+            info["via_device_id"] = hub.id  # type: ignore[typeddict-unknown-key]
+        else:
+            info["via_device"] = (DOMAIN, self.entry.entry_id)
+        return info
 
     def _entities(self, platform: Platform, serial: str) -> list[Entity]:
         coordinator = self.coordinator
@@ -134,7 +147,9 @@ class MasterbusRuntime(OffGridRuntime):
     def async_remove_device(self, device_entry: DeviceEntry) -> bool:
         """A device may be removed once it is no longer on the bus.
 
-        If it is plugged in again later, it comes back with fresh entities.
+        The removal sticks while it stays silent: the coordinator leaves it
+        out of its data. When it is heard again it comes back with fresh
+        entities.
         """
         for domain, identifier in device_entry.identifiers:
             if domain != DOMAIN or not identifier.startswith("masterbus_"):
@@ -142,6 +157,7 @@ class MasterbusRuntime(OffGridRuntime):
             serial = identifier.removeprefix("masterbus_")
             if self.coordinator.data.online(serial):
                 return False
+            self.coordinator.forget(serial)
             for added in self._added.values():
                 added.discard(serial)
             return True
@@ -177,7 +193,9 @@ class MasterbusRuntime(OffGridRuntime):
 
 async def _async_reload_on_change(hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
     runtime = entry.runtime_data
-    if isinstance(runtime, MasterbusRuntime) and dict(entry.options) != runtime.started_options:
+    if isinstance(runtime, MasterbusRuntime) and (
+        dict(entry.data) != runtime.started_data or dict(entry.options) != runtime.started_options
+    ):
         hass.config_entries.async_schedule_reload(entry.entry_id)
 
 

@@ -183,7 +183,7 @@ def entry_title(data: Mapping[str, Any]) -> str:
     """A readable title: the link."""
     if data[CONF_TRANSPORT] == Transport.SERIAL:
         return f"PowMr {safe_address(data[CONF_DEVICE])}"
-    return f"PowMr {data[CONF_HOST]}:{data[CONF_PORT]}"
+    return f"PowMr {safe_address(str(data[CONF_HOST]))}:{data[CONF_PORT]}"
 
 
 class PowmrConfigFlowMixin(ConfigFlow):
@@ -325,10 +325,10 @@ class PowmrConfigFlowMixin(ConfigFlow):
         try:
             family = await async_probe(self.hass, data)
         except PowmrPortInUseError as err:
-            LOGGER.debug("PowMr probe of %s failed: %s", unique_id_for(data), err)
+            LOGGER.debug("PowMr probe of %s failed: %s", entry_title(data), err)
             return "reply_port_in_use"
         except PowmrError as err:
-            LOGGER.debug("PowMr probe of %s failed: %s", unique_id_for(data), err)
+            LOGGER.debug("PowMr probe of %s failed: %s", entry_title(data), err)
             return "cannot_connect"
         except Exception:
             LOGGER.exception("Unexpected error while probing a PowMr inverter")

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 import time
 from typing import Any
 
-from homeassistant.components.diagnostics import REDACTED
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from custom_components.offgrid_power.const import DOMAIN, LOGGER
+from custom_components.offgrid_power.diagnostics import without_addresses
 from custom_components.offgrid_power.models import OffGridConfigEntry
 from custom_components.offgrid_power.protocol.powmr import (
     BatteryProfile,
@@ -27,8 +27,8 @@ from custom_components.offgrid_power.protocol.powmr import (
     PowmrWriteNotConfirmedError,
     block_views,
     nominal_battery_voltage,
-    safe_address,
 )
+from custom_components.offgrid_power.update_guard import guarded_update
 
 from .const import (
     CONF_BATTERY_CAPACITY,
@@ -66,6 +66,8 @@ class _Counters:
     writes: int = 0
     failed_writes: int = 0
     last_error: str | None = None
+    # Readings the plausibility gate dropped, per key.
+    implausible: dict[str, int] = field(default_factory=dict)
 
 
 class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
@@ -99,6 +101,7 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
         """The Modbus client, None for the dongle."""
         return self.source if isinstance(self.source, PowmrClient) else None
 
+    @guarded_update
     async def _async_update_data(self) -> PowmrData:
         counters = self.counters
         counters.polls += 1
@@ -117,6 +120,8 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
                 translation_placeholders={"error": counters.last_error},
             ) from err
         read_time_ms = (time.monotonic() - started) * 1000
+        for key in snapshot.implausible:
+            counters.implausible[key] = counters.implausible.get(key, 0) + 1
         if self.calculator is None:
             self.calculator = DerivedCalculator(
                 battery_profile(self.config_entry.options, self._nominal_voltage(snapshot)),
@@ -188,13 +193,8 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
 
     def _without_link(self, text: str | None) -> str | None:
         """An error message with the entry's host or serial port taken out."""
-        if text is None:
-            return None
-        for key in (CONF_HOST, CONF_DEVICE):
-            if address := self.config_entry.data.get(key):
-                text = text.replace(safe_address(str(address)), REDACTED)
-                text = text.replace(str(address), REDACTED)
-        return text
+        data = self.config_entry.data
+        return without_addresses(text, (data.get(CONF_HOST), data.get(CONF_DEVICE)))
 
     def diagnostics(self) -> dict[str, Any]:
         """Raw words per block, decoded values, read-plan state, counters and ratings."""
@@ -208,6 +208,7 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
                 "writes": self.counters.writes,
                 "failed_writes": self.counters.failed_writes,
                 "last_error": self._without_link(self.counters.last_error),
+                "implausible": dict(self.counters.implausible),
             },
             "link": self._link_diagnostics(),
         }
@@ -217,6 +218,10 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
         result["protocol"] = snapshot.family
         result["ratings"] = {
             key: value for key, value in snapshot.values.items() if key.startswith("rated_")
+        }
+        result["last_poll"] = {
+            "succeeded_at": data.link.last_success.isoformat(),
+            "read_time_ms": data.link.read_time_ms,
         }
         result["values"] = dict(snapshot.values)
         result["derived"] = {name: getattr(data.derived, name) for name in DerivedValues.__slots__}

@@ -147,14 +147,16 @@ def _enum(key: str, *, mirrors_setting: bool = False) -> PowmrSensorEntityDescri
 
 
 def _setting_value(
-    key: str, unit: str, precision: int, *, diagnostic_class: bool = True
+    key: str, unit: str, precision: int, *, diagnostic_class: bool = True, target: bool = False
 ) -> PowmrSensorEntityDescription:
+    """A setting shown read-only; a charge ``target`` keeps statistics, so graphs can draw it."""
     native_unit, unit_class = UNITS[unit].unit, UNITS[unit].device_class
     return PowmrSensorEntityDescription(
         key=key,
         translation_key=key,
         native_unit_of_measurement=native_unit,
         device_class=unit_class if diagnostic_class else None,
+        state_class=SensorStateClass.MEASUREMENT if target else None,
         suggested_display_precision=precision,
         entity_category=EntityCategory.DIAGNOSTIC,
         mirrors_setting=True,
@@ -175,9 +177,9 @@ def _diagnostic(key: str, *, enabled: bool = False) -> PowmrSensorEntityDescript
 
 
 def _battery_power(data: PowmrData) -> float | None:
-    # Home Assistant's convention: discharging is positive.
+    # The project's convention in every family: positive while charging (README, Energy dashboard).
     charging = data.derived.battery_power
-    return None if charging is None else round(-charging, 1)
+    return None if charging is None else round(charging, 1)
 
 
 def _output_current(data: PowmrData) -> float | None:
@@ -327,14 +329,9 @@ SENSORS: tuple[PowmrSensorEntityDescription, ...] = (
             ("rated_output_current", "A", 0),
         )
     ),
-    # Link health.
-    PowmrSensorEntityDescription(
-        key="last_poll",
-        translation_key="last_poll",
-        device_class=SensorDeviceClass.TIMESTAMP,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda data: data.link.last_success,
-    ),
+    # Link health. The time of the last poll is in the diagnostics download, not
+    # an entity: it would change, fill the logbook and write to the database at
+    # every poll. The read time changes at every poll too: off unless wanted.
     PowmrSensorEntityDescription(
         key="read_time",
         translation_key="read_time",
@@ -343,6 +340,7 @@ SENSORS: tuple[PowmrSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda data: data.link.read_time_ms,
     ),
     PowmrSensorEntityDescription(
@@ -364,8 +362,8 @@ SENSORS: tuple[PowmrSensorEntityDescription, ...] = (
     _setting_value("output_voltage_setting", "V", 0),
     _setting_value("back_to_utility_voltage", "V", 1),
     _setting_value("back_to_battery_voltage", "V", 1),
-    _setting_value("bulk_charge_voltage", "V", 1),
-    _setting_value("float_charge_voltage", "V", 1),
+    _setting_value("bulk_charge_voltage", "V", 1, target=True),
+    _setting_value("float_charge_voltage", "V", 1, target=True),
     _setting_value("low_dc_cutoff_voltage", "V", 1),
     _setting_value("equalization_voltage", "V", 1),
     _setting_value("equalization_time", "min", 0),

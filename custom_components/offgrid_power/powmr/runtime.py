@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.const import Platform
+from homeassistant.const import CONF_HOST, CONF_PORT, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -12,11 +13,18 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from custom_components.offgrid_power.builders import build_entities
 from custom_components.offgrid_power.const import DOMAIN
+from custom_components.offgrid_power.device_names import unique_device_name
 from custom_components.offgrid_power.entity import OffGridEntityDescription
 from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRuntime
 from custom_components.offgrid_power.protocol.powmr import PowmrError, PowmrFamily
 
-from .const import CONF_ENABLE_WRITES, CONF_SCAN_INTERVAL, CONF_TRANSPORT, DEFAULT_SCAN_INTERVAL
+from .const import (
+    CONF_ENABLE_WRITES,
+    CONF_SCAN_INTERVAL,
+    CONF_TRANSPORT,
+    DEFAULT_SCAN_INTERVAL,
+    Transport,
+)
 from .coordinator import PowmrCoordinator
 from .data import PowmrData
 from .descriptions import (
@@ -32,6 +40,19 @@ MODELS = {
     PowmrFamily.FAMILY_A: "Family A (WIFI-VM, 2400 baud)",
     PowmrFamily.SMG_II: "SMG-II",
 }
+# Device names (and so entity ids): what the inverter is, not where it is.
+DEVICE_NAMES = {
+    PowmrFamily.FAMILY_A: "PowMr inverter",
+    PowmrFamily.SMG_II: "PowMr SMG-II",
+}
+
+
+def configuration_url(data: Mapping[str, Any]) -> str | None:
+    """The ESP32 dongle's own web page; the other links have none to offer."""
+    if data.get(CONF_TRANSPORT) != Transport.DONGLE_HTTP:
+        return None
+    port = int(data.get(CONF_PORT, 80))
+    return f"http://{data[CONF_HOST]}" + ("" if port == 80 else f":{port}")
 
 
 class PowmrRuntime(OffGridRuntime):
@@ -61,15 +82,20 @@ class PowmrRuntime(OffGridRuntime):
         snapshot = data.snapshot
         version = snapshot.get("main_cpu_version")
         rated = snapshot.number("rated_active_power")
+        identifier = (DOMAIN, entry.entry_id)
         self.device_info = DeviceInfo(
-            identifiers={(DOMAIN, entry.entry_id)},
+            identifiers={identifier},
             manufacturer="PowMr",
             model=MODELS.get(snapshot.family, str(snapshot.family)),
             model_id=None if rated is None else f"{rated:.0f} W",
-            name=entry.title,
+            name=unique_device_name(
+                hass, DEVICE_NAMES.get(snapshot.family, "PowMr inverter"), identifier
+            ),
             sw_version=None if version is None else str(version),
             serial_number=serial_number,
         )
+        if (url := configuration_url(entry.data)) is not None:
+            self.device_info["configuration_url"] = url
 
     def _descriptions(self) -> dict[Platform, list[OffGridEntityDescription[PowmrData]]]:
         """What this unit has, per platform; read-only mirrors of settings give way to controls."""

@@ -13,6 +13,7 @@ from custom_components.offgrid_power.const import DOMAIN
 from custom_components.offgrid_power.models import OffGridConfigEntry
 
 from .choice import parse_choice
+from .dashboard import async_entry_removed
 from .repairs import issue_id
 from .runtime import SystemRuntime, store_for
 
@@ -33,6 +34,10 @@ async def _async_reload_on_change(hass: HomeAssistant, entry: OffGridConfigEntry
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
-    """Delete the stored counters and insights, and the entry's repair issue."""
+    """Delete the stored counters and insights, and the entry's repair issue.
+
+    A dashboard made for the system stays until the user agrees to remove it.
+    """
     await store_for(hass, entry.entry_id).async_remove()
     ir.async_delete_issue(hass, DOMAIN, issue_id(entry.entry_id))
+    await async_entry_removed(hass, entry)

@@ -40,6 +40,9 @@ from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRu
 
 from .choice import SystemChoice, parse_choice
 from .const import BATTERY_IN, BATTERY_OUT, LOAD
+from .dashboard import async_follow_choice
+from .dashboard_button import CreateDashboardButton
+from .energy_button import AddToEnergyDashboardButton
 from .entities import SystemSensor, system_sensors
 from .insights import DayInsights, SystemSample
 from .readings import (
@@ -78,7 +81,7 @@ def store_for(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
 class SystemRuntime(OffGridRuntime):
     """One off-grid system: its readings, energy counters and insights."""
 
-    platforms = (Platform.SENSOR,)
+    platforms = (Platform.BUTTON, Platform.SENSOR)
 
     def __init__(self, hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
         super().__init__(hass, entry)
@@ -147,6 +150,8 @@ class SystemRuntime(OffGridRuntime):
             hass.bus.async_listen(er.EVENT_ENTITY_REGISTRY_UPDATED, self._on_registry_update),
         ]
         self._refresh(dt_util.utcnow())
+        # A dashboard made before the user chose other entities follows the new choice.
+        self.entry.async_create_task(hass, async_follow_choice(hass, self.entry))
 
     async def async_shutdown(self) -> None:
         """Stop listening and store the day so far."""
@@ -161,8 +166,11 @@ class SystemRuntime(OffGridRuntime):
     def async_add_platform_entities(
         self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
     ) -> None:
-        """Add the system device's sensors."""
-        async_add_entities(self._sensors())
+        """Add the system device's sensors, and its Energy dashboard and dashboard buttons."""
+        if platform is Platform.BUTTON:
+            async_add_entities([AddToEnergyDashboardButton(self), CreateDashboardButton(self)])
+        else:
+            async_add_entities(self._sensors())
 
     def _sensors(self) -> list[SystemSensor]:
         """The sensors of the current choice; those of sources no longer chosen leave the registry."""

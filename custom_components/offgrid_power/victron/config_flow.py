@@ -31,9 +31,15 @@ from homeassistant.config_entries import (
     OptionsFlow,
 )
 from homeassistant.const import CONF_ADDRESS
+from homeassistant.helpers.selector import (
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
 import voluptuous as vol
 
 from custom_components.offgrid_power.const import CONF_FAMILY, Family
+from custom_components.offgrid_power.flow_update import update_and_reload
 from custom_components.offgrid_power.protocol.victron import (
     PRODUCT_ADVERTISEMENT,
     VICTRON_COMPANY_ID,
@@ -51,6 +57,9 @@ from custom_components.offgrid_power.protocol.victron import (
 )
 
 from .const import CONF_KEY, CONF_NETWORK_ID, CONF_NETWORK_KEY
+
+# Keys are typed into a password field: hidden on screen and from onlookers.
+KEY_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 
 # How long the flow waits for the device's first advertisement.
 ADVERTISEMENT_TIMEOUT = 30.0
@@ -178,7 +187,7 @@ class VictronConfigFlowMixin(ConfigFlow):
                 return await self.async_step_victron_verify()
         return self.async_show_form(
             step_id="victron_key",
-            data_schema=vol.Schema({vol.Required(CONF_KEY): str}),
+            data_schema=vol.Schema({vol.Required(CONF_KEY): KEY_SELECTOR}),
             errors=errors,
             description_placeholders={
                 "name": self._victron_title,
@@ -231,9 +240,9 @@ class VictronConfigFlowMixin(ConfigFlow):
             CONF_KEY: self._victron_key.hex(),
         }
         if self.source == SOURCE_REAUTH:
-            return self.async_update_reload_and_abort(self._get_reauth_entry(), data=data)
+            return update_and_reload(self, self._get_reauth_entry(), data=data)
         if self.source == SOURCE_RECONFIGURE:
-            return self.async_update_reload_and_abort(self._get_reconfigure_entry(), data=data)
+            return update_and_reload(self, self._get_reconfigure_entry(), data=data)
         return self.async_create_entry(title=self._victron_title, data=data)
 
     def _victron_use(
@@ -303,7 +312,7 @@ class VictronOptionsFlow(OptionsFlow):
             data_schema=vol.Schema(
                 {
                     vol.Optional(CONF_NETWORK_ID, description={"suggested_value": shown_id}): str,
-                    vol.Optional(CONF_NETWORK_KEY): str,
+                    vol.Optional(CONF_NETWORK_KEY): KEY_SELECTOR,
                 }
             ),
             errors=errors,

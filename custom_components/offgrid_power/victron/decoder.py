@@ -35,6 +35,7 @@ from custom_components.offgrid_power.protocol.victron import (
     peek_header,
     reading_nonce,
 )
+from custom_components.offgrid_power.update_guard import FailureStreak
 
 # Consecutive advertisements the key must fail on before Home Assistant asks for a new one.
 KEY_REJECTIONS_BEFORE_REAUTH = 5
@@ -59,7 +60,7 @@ def _error_kind(err: VictronParseError) -> str:
 class AdvertisementDecoder:
     """The coordinator's update method, with the state diagnostics report."""
 
-    key: bytes
+    key: bytes = field(repr=False)  # never in a log or traceback
     on_key_rejected: Callable[[], None]
     network: VeSmartNetwork | None = None
     errors: Counter[str] = field(default_factory=Counter)
@@ -74,8 +75,20 @@ class AdvertisementDecoder:
     _last_time: float | None = None
     _interval_sum: float = 0.0
     _interval_count: int = 0
+    _streak: FailureStreak = field(default_factory=lambda: FailureStreak("Victron decoder"))
 
     def __call__(self, service_info: BluetoothServiceInfoBleak) -> VictronUpdate:
+        """Decode one advertisement; whatever goes wrong costs this one update only."""
+        try:
+            update = self._update(service_info)
+        except Exception as err:
+            self.errors["unexpected"] += 1
+            self._streak.failed(err)
+            return VictronUpdate(None, None, service_info.rssi)
+        self._streak.succeeded()
+        return update
+
+    def _update(self, service_info: BluetoothServiceInfoBleak) -> VictronUpdate:
         data = service_info.manufacturer_data.get(VICTRON_COMPANY_ID)
         if data is None:
             self.errors["no_victron_data"] += 1

@@ -16,10 +16,14 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.components.bluetooth import (
+    MONOTONIC_TIME,
+    BluetoothCallbackMatcher,
+    BluetoothChange,
     BluetoothScanningMode,
     BluetoothServiceInfoBleak,
     async_get_learned_advertising_interval,
     async_rediscover_address,
+    async_register_callback,
     async_set_fallback_availability_interval,
     async_track_unavailable,
 )
@@ -96,19 +100,20 @@ class VictronRuntime(OffGridRuntime):
         decoder: AdvertisementDecoder,
     ) -> None:
         super().__init__(hass, entry)
+        self.started_data = dict(entry.data)
         self.started_options = dict(entry.options)
         self.coordinator = coordinator
         self.decoder = decoder
         self._registered: set[Platform] = set()
         self._unsubscribe: list[CALLBACK_TYPE] = [
-            async_track_unavailable(
-                hass, self._keep_fallback_interval, coordinator.address, connectable=False
-            )
+            async_track_unavailable(hass, self._went_away, coordinator.address, connectable=False)
         ]
+        # While the device is away: a one-shot listener for its return.
+        self._stop_waiting: CALLBACK_TYPE | None = None
         self._keep_fallback_interval()
 
     @callback
-    def _keep_fallback_interval(self, _: BluetoothServiceInfoBleak | None = None) -> None:
+    def _keep_fallback_interval(self) -> None:
         """Set the availability fallback, again each time the device went away.
 
         Home Assistant forgets an address's fallback interval when the address
@@ -117,6 +122,36 @@ class VictronRuntime(OffGridRuntime):
         async_set_fallback_availability_interval(
             self.hass, self.coordinator.address, FALLBACK_AVAILABILITY_SECONDS
         )
+
+    @callback
+    def _went_away(self, service_info: BluetoothServiceInfoBleak) -> None:
+        """Log once that the device went silent, and wait for it to be heard again.
+
+        Only this one listener runs while the device is away, and it is gone
+        once the device returns: nothing extra runs per advertisement.
+        """
+        self._keep_fallback_interval()
+        if self._stop_waiting is not None:
+            return
+        LOGGER.info(
+            "%s stopped advertising (last heard %.0f s ago); its entities are unavailable",
+            self.entry.title,
+            max(MONOTONIC_TIME() - service_info.time, 0.0),
+        )
+        self._stop_waiting = async_register_callback(
+            self.hass,
+            self._came_back,
+            BluetoothCallbackMatcher(address=self.coordinator.address, connectable=False),
+            BluetoothScanningMode.PASSIVE,
+        )
+
+    @callback
+    def _came_back(self, _: BluetoothServiceInfoBleak, __: BluetoothChange) -> None:
+        if self._stop_waiting is None:
+            return
+        self._stop_waiting()
+        self._stop_waiting = None
+        LOGGER.info("%s is advertising again", self.entry.title)
 
     def async_add_platform_entities(
         self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
@@ -140,6 +175,9 @@ class VictronRuntime(OffGridRuntime):
     async def async_shutdown(self) -> None:
         while self._unsubscribe:
             self._unsubscribe.pop()()
+        if self._stop_waiting is not None:
+            self._stop_waiting()
+            self._stop_waiting = None
         # Let a removed or re-keyed device be discovered again.
         async_rediscover_address(self.hass, self.coordinator.address)
 
@@ -197,9 +235,11 @@ def _network(entry: OffGridConfigEntry) -> VeSmartNetwork | None:
 
 
 async def _async_reload_on_change(hass: HomeAssistant, entry: OffGridConfigEntry) -> None:
-    # Key changes (reauth, reconfigure) reload by themselves; options need it here.
+    # A new key (reauth, reconfigure) or new options: start over with them.
     runtime = entry.runtime_data
-    if isinstance(runtime, VictronRuntime) and dict(entry.options) != runtime.started_options:
+    if isinstance(runtime, VictronRuntime) and (
+        dict(entry.data) != runtime.started_data or dict(entry.options) != runtime.started_options
+    ):
         hass.config_entries.async_schedule_reload(entry.entry_id)
 
 

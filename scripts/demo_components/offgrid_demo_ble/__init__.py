@@ -9,12 +9,13 @@ the real manager, its matchers, discovery and availability tracking.
 
 ``simulators`` is imported from the repository: `make demo` runs Home
 Assistant from the repository root. Enable it with ``offgrid_demo_ble:`` in
-configuration.yaml.
+configuration.yaml (optionally ``day_seconds: 720`` for a compressed day).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+import time
 from typing import Any
 
 from homeassistant.components.bluetooth import async_register_scanner
@@ -23,6 +24,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import ConfigType
 
+from simulators.day import SimulatedDay
 from simulators.victron import SimulatedDevice, demo_devices
 from simulators.victron.proxy import SimulatedProxyScanner
 
@@ -58,7 +60,13 @@ class DemoProxy:
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the proxy and start forwarding; stop when Home Assistant stops."""
-    proxy = hass.data[DOMAIN] = DemoProxy(hass, demo_devices())
+    """Register the proxy and start forwarding; stop when Home Assistant stops.
+
+    With ``day_seconds`` the solar charger, the shunt and the MultiPlus follow
+    a day that long, in step with the demo's other simulators.
+    """
+    day_seconds = (config.get(DOMAIN) or {}).get("day_seconds")
+    day = None if day_seconds is None else SimulatedDay.on_wall_clock(day_seconds, time.time())
+    proxy = hass.data[DOMAIN] = DemoProxy(hass, demo_devices(day))
     hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, proxy.stop)
     return True

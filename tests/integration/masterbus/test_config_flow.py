@@ -89,14 +89,15 @@ async def test_full_flow_discovers_and_creates_the_entry(
     assert "fields" not in entry.data
     await hass.async_block_till_done(wait_background_tasks=True)
     assert entry.state is ConfigEntryState.LOADED
-    assert hass.states.get("sensor.msh_battery_mb_voltage") is not None
+    assert hass.states.get("sensor.msh_battery_masterbus_voltage") is not None
     await unload(hass, entry)
 
 
 async def test_progress_step_names_the_devices_found_so_far(
     hass: HomeAssistant, simulator: MasterBusSimulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(const, "DISCOVERY_QUIET", 1.0)  # a window to look in while it listens
+    # A window to look in while it listens, wide enough for a busy machine.
+    monkeypatch.setattr(const, "DISCOVERY_QUIET", 5.0)
     result = await _connection_form(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], _connection(simulator)
@@ -104,7 +105,7 @@ async def test_progress_step_names_the_devices_found_so_far(
     assert result["type"] is FlowResultType.SHOW_PROGRESS
     assert result["description_placeholders"] == {"devices": "-"}
     # The frontend re-reads a progress step; each read shows what was found by then.
-    async with asyncio.timeout(5):
+    async with asyncio.timeout(60):
         while result["type"] is FlowResultType.SHOW_PROGRESS:
             found = set(result["description_placeholders"]["devices"].split(", "))
             if found == {"MSH Battery", "MCU Combi", "SCM Solar"}:
@@ -213,8 +214,8 @@ async def test_options_change_the_polled_fields(
     )
     assert entry.options["fields"] == {SHUNT_SERIAL: [12], SOLAR_SERIAL: [4], COMBI_SERIAL: []}
     await hass.async_block_till_done(wait_background_tasks=True)  # the entry reloads
-    assert hass.states.get("sensor.msh_battery_mb_voltage").state == "15.0"
-    assert hass.states.get("sensor.scm_solar_solar_voltage").state == "19.0"
+    assert hass.states.get("sensor.msh_battery_masterbus_voltage").state == "15.0"
+    assert hass.states.get("sensor.scm_solar_pv_voltage").state == "19.0"
     assert hass.states.get("sensor.msh_battery_state_of_charge").state == "unavailable"  # gone
     assert hass.states.get("sensor.mcu_combi_mains_voltage").state == "unavailable"
     # Energy keeps its inputs polled whatever is shown.

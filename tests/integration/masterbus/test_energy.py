@@ -34,10 +34,10 @@ from .conftest import (
 
 pytestmark = TICKING_CLOCK
 
-CHARGE = "sensor.msh_battery_battery_charge_energy_calculated"
-DISCHARGE = "sensor.msh_battery_battery_discharge_energy_calculated"
-SOLAR_TOTAL = "sensor.scm_solar_solar_energy_total"
-SOLAR_NATIVE = "sensor.scm_solar_total_energy"
+CHARGE = "sensor.msh_battery_energy_charged"
+DISCHARGE = "sensor.msh_battery_energy_discharged"
+SOLAR_TOTAL = "sensor.scm_solar_solar_energy"
+SOLAR_NATIVE = "sensor.scm_solar_device_lifetime_yield"
 WS_PER_KWH = 3_600_000
 
 
@@ -102,6 +102,16 @@ async def test_solar_lifetime_follows_the_device_counter_and_ignores_bad_reading
     await setup_entry(hass, entry)
     assert kwh(hass, SOLAR_NATIVE) == 1234.5
     assert kwh(hass, SOLAR_TOTAL) == 0.0  # the first reading is the baseline
+    # One solar counter for the Energy dashboard: the device's own reading has no
+    # state class, so the dashboard offers only the counter that never goes back.
+    offered = [
+        state.entity_id
+        for state in hass.states.async_all("sensor")
+        if state.entity_id.startswith("sensor.scm_solar")
+        and state.attributes.get("device_class") == "energy"
+        and state.attributes.get("state_class") in ("total", "total_increasing")
+    ]
+    assert offered == [SOLAR_TOTAL]
     hold(solar, 9, 1234.75)
     await poll(hass, freezer, timedelta(minutes=5))
     assert kwh(hass, SOLAR_TOTAL) == pytest.approx(0.25)

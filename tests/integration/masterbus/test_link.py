@@ -28,7 +28,7 @@ from .conftest import (
 pytestmark = TICKING_CLOCK
 
 VOLTS = "sensor.msh_battery_battery_voltage"
-LINK = "binary_sensor.masterbus_test_masterbus_link"
+LINK = "binary_sensor.masterbus_network_link"
 
 
 @pytest.fixture

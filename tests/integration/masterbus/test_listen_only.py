@@ -85,7 +85,7 @@ async def test_listen_only_sends_nothing_and_shows_what_the_display_reads(
     assert hass.states.get("sensor.msh_battery_battery_voltage").state == "12.9"
     assert hass.states.get("sensor.msh_battery_battery_current").state == "-4.0"
     assert hass.states.get("sensor.msh_battery_state_of_charge").state == "unknown"
-    assert hass.states.get("sensor.scm_solar_solar_voltage").state == "unknown"
+    assert hass.states.get("sensor.scm_solar_pv_voltage").state == "unknown"
     # Listen-only overrides the write opt-in: no controls.
     domains = {e.domain for e in er.async_entries_for_config_entry(er.async_get(hass), ENTRY_ID)}
     assert domains == {"sensor", "binary_sensor"}

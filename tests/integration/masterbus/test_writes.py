@@ -26,7 +26,7 @@ from .conftest import (
     unload,
 )
 
-SOLAR_SWITCH = "switch.scm_solar_on_off"
+SOLAR_SWITCH = "switch.scm_solar_power"
 INVERTER = "select.mcu_combi_inverter"
 MAINS_FUSE = "number.mcu_combi_mains_fuse"
 
@@ -60,13 +60,13 @@ async def test_switch_sends_the_commit_token_and_shows_the_read_back(
 async def test_select_writes_the_option_index_without_a_token_next_to_a_named_field(
     hass: HomeAssistant, writable: MasterBusSimulator
 ) -> None:
-    assert hass.states.get(INVERTER).state == "On"
+    assert hass.states.get(INVERTER).state == "on"
     await hass.services.async_call(
-        "select", "select_option", {"entity_id": INVERTER, "option": "Off"}, blocking=True
+        "select", "select_option", {"entity_id": INVERTER, "option": "off"}, blocking=True
     )
     # Field 0x15 is the battery temperature: never a commit slot.
     assert writable.writes == [ValueWrite(COMBI, 0x14, encode_float(0.0))]
-    assert hass.states.get(INVERTER).state == "Off"
+    assert hass.states.get(INVERTER).state == "off"
 
 
 async def test_number_is_validated_then_written_and_read_back(

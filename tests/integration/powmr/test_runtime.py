@@ -219,6 +219,9 @@ async def test_diagnostics(
     assert block["logical"].split()[0] == "011c"
     assert runtime["ratings"]["rated_battery_voltage"] == 24.0
     assert runtime["counters"]["failed_polls"] == 2
+    # Link health lives here, not in an entity that changes at every poll.
+    assert runtime["last_poll"]["succeeded_at"]
+    assert runtime["last_poll"]["read_time_ms"] >= 0
     assert "modbus_tcp:**REDACTED**:" in runtime["counters"]["last_error"]
     assert "127.0.0.1" not in str(diagnostics)
 
@@ -327,3 +330,19 @@ async def test_dongle_bad_documents(
     simulator.dongle.fault = DongleFault.NONE
     await refresh(hass, entry)
     assert float(hass.states.get(entity_id(hass, "sensor", "battery_voltage")).state) > 20
+
+
+async def test_no_enabled_entity_changes_at_every_poll_for_link_health(
+    hass: HomeAssistant, simulator: PowmrSimulator
+) -> None:
+    entry = make_entry(hass, modbus_tcp_data(simulator))
+    await load(hass, entry)
+    registry = er.async_get(hass)
+    # No timestamp of the last poll: it filled the logbook and the database.
+    assert registry.async_get_entity_id("sensor", DOMAIN, f"{ENTRY_ID}_last_poll") is None
+    read_time = registry.async_get(entity_id(hass, "sensor", "read_time"))
+    assert read_time is not None
+    assert read_time.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    # Failed polls changes only when a poll fails.
+    failed = hass.states.get(entity_id(hass, "sensor", "failed_polls"))
+    assert failed.state == "0"

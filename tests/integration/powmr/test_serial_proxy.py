@@ -1,8 +1,8 @@
 """ESPHome serial proxies: offered where Home Assistant has `SerialPortSelector` (2026.5+).
 
-Both Home Assistant versions under test predate it, so the first test is the real
-behaviour here: a text field, and a proxy URL refused before anything is sent. The
-second runs the other branch with stand-ins for what these versions lack: a
+The floor release predates it and the newest has it, so each test takes one
+branch on every release: the first removes `SerialPortSelector` (a text field, and
+a proxy URL refused before anything is sent); the second puts in stand-ins for a
 `SerialPortSelector` and serialx's opener (a TCP stream to the simulator's
 RTU-over-TCP endpoint carries the same bytes a serial proxy would).
 """
@@ -46,8 +46,11 @@ def _device_selector(result: dict[str, Any]) -> object:
     return next(value for key, value in schema.items() if key == "device")
 
 
-async def test_older_home_assistant_refuses_proxy_ports(hass: HomeAssistant) -> None:
-    assert not serial_proxies_supported()  # 2025.4.4 and 2026.2.3 alike
+async def test_older_home_assistant_refuses_proxy_ports(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delattr(selector, "SerialPortSelector", raising=False)
+    assert not serial_proxies_supported()
     result = await _serial_form(hass)
     assert isinstance(_device_selector(result), selector.TextSelector)
     with patch("custom_components.offgrid_power.powmr.config_flow.async_probe") as probe:

@@ -10,13 +10,14 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 import pytest
 
 from custom_components.offgrid_power.const import DOMAIN
 from custom_components.offgrid_power.powmr import source as powmr_source
 from custom_components.offgrid_power.protocol.powmr import PowmrFamily
 from simulators.powmr import PowmrSimulator, SimulatorConfig
+from tests.devices import device_with_identifier
 
 from .conftest import ENTRY_ID, coordinator, entity_id, load, make_entry
 
@@ -77,7 +78,7 @@ async def test_smg_ii_entities(hass: HomeAssistant, smg: PowmrSimulator) -> None
     entry = make_entry(hass, smg_data(smg))
     await load(hass, entry)
     assert entry.state is ConfigEntryState.LOADED
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, ENTRY_ID)})
+    device = device_with_identifier(hass, (DOMAIN, ENTRY_ID))
     assert device is not None
     assert device.model == "SMG-II"
     assert device.model_id == "5500 W"
@@ -88,9 +89,9 @@ async def test_smg_ii_entities(hass: HomeAssistant, smg: PowmrSimulator) -> None
     assert float(_state(hass, "sensor", "grid_frequency")) == 50.0
     volts = float(_state(hass, "sensor", "battery_voltage"))
     assert 40 < volts < 60
-    # One signed current (+ charging); battery power follows Home Assistant's sign.
+    # One signed current and the battery power: both positive while charging.
     amps = float(_state(hass, "sensor", "battery_current"))
-    assert float(_state(hass, "sensor", "battery_power")) == pytest.approx(-volts * amps, abs=1)
+    assert float(_state(hass, "sensor", "battery_power")) == pytest.approx(volts * amps, abs=1)
     assert _state(hass, "sensor", "operating_mode") in {"line", "battery"}
     assert _state(hass, "sensor", "output_source_priority") == "sbu"
     assert _state(hass, "sensor", "charger_source_priority") == "solar_and_utility"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+import logging
 
 from bluetooth_data_tools import monotonic_time_coarse
 from freezegun.api import FrozenDateTimeFactory
@@ -11,6 +12,7 @@ from homeassistant.components.bluetooth.const import UNAVAILABLE_TRACK_SECONDS
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.offgrid_power.const import DOMAIN
@@ -75,3 +77,38 @@ async def test_a_device_heard_recently_stays_available(
     await hass.async_block_till_done()
     await _sweep(hass, freezer)
     assert _pv_power(hass) == "250"
+
+
+async def test_going_silent_and_returning_are_logged_once_each(
+    hass: HomeAssistant,
+    inject: Inject,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await _setup(hass)
+    caplog.set_level(logging.INFO, logger="custom_components.offgrid_power")
+
+    def logged(words: str) -> list[logging.LogRecord]:
+        return [r for r in caplog.records if words in r.getMessage()]
+
+    inject(solar_advert(nonce=1, pv_power=250), time=monotonic_time_coarse() - SILENT_FOR)
+    await hass.async_block_till_done()
+    await _sweep(hass, freezer)
+    await _sweep(hass, freezer)
+    assert _pv_power(hass) == STATE_UNAVAILABLE
+    gone = logged("stopped advertising")
+    assert len(gone) == 1
+    assert gone[0].levelno == logging.INFO
+
+    for nonce in (2, 3, 4):
+        inject(solar_advert(nonce=nonce, pv_power=260))
+        await hass.async_block_till_done()
+    back = logged("advertising again")
+    assert len(back) == 1
+    assert back[0].levelno == logging.INFO
+
+    # A second absence is logged again, once.
+    inject(solar_advert(nonce=5, pv_power=270), time=monotonic_time_coarse() - SILENT_FOR)
+    await hass.async_block_till_done()
+    await _sweep(hass, freezer)
+    assert len(logged("stopped advertising")) == 2

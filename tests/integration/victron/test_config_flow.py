@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from unittest.mock import patch
 
+from homeassistant.components import persistent_notification
 from homeassistant.config_entries import SOURCE_BLUETOOTH, SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.util import dt as dt_util
 import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.offgrid_power.const import DOMAIN
 
@@ -175,3 +179,25 @@ async def test_no_advertisement_in_time_is_an_error(hass: HomeAssistant) -> None
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "victron_key"
     assert result["errors"] == {"base": "no_advertisement"}
+
+
+async def test_adding_a_discovered_device_from_the_menu_closes_its_discovery(
+    hass: HomeAssistant, inject: Inject
+) -> None:
+    """No "New devices discovered" notification stays up once every device is added."""
+    discovered = await _heard(hass, inject)
+    assert discovered["step_id"] == "victron_key"
+    # Home Assistant announces discoveries after a short cool-down (HA 2025.x).
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=30))
+    await hass.async_block_till_done()
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "victron"}
+    )
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"address": ADDRESS})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"key": SOLAR_KEY})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+    notifications = persistent_notification._async_get_or_create_notifications(hass)
+    assert "config_entry_discovery" not in notifications

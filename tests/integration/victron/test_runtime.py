@@ -15,6 +15,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.offgrid_power.const import DOMAIN
+from tests.devices import device_with_connection
 
 from .conftest import (
     ADDRESS,
@@ -64,7 +65,7 @@ async def test_solar_charger_entities(
     assert rssi is not None
     assert rssi.disabled_by is er.RegistryEntryDisabler.INTEGRATION
 
-    device = device_registry.async_get_device(connections={(dr.CONNECTION_BLUETOOTH, ADDRESS)})
+    device = device_with_connection(hass, (dr.CONNECTION_BLUETOOTH, ADDRESS))
     assert device is not None
     assert device.manufacturer == "Victron Energy"
     assert device.model == "BlueSolar MPPT 75/15"

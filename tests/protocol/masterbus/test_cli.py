@@ -33,7 +33,7 @@ LOG = """\
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=30, check=False
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
     )
 
 
@@ -93,4 +93,4 @@ def test_scan_lists_the_simulated_devices() -> None:
             assert names == ["MCU Combi", "MSH Battery", "SCM Solar"]
     finally:
         simulator.terminate()
-        assert simulator.wait(timeout=10) == 0
+        assert simulator.wait(timeout=60) == 0

@@ -19,7 +19,7 @@ DECODE = [sys.executable, "-m", "custom_components.offgrid_power.protocol.powmr"
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*DECODE, *args], cwd=ROOT, capture_output=True, text=True, timeout=30, check=False
+        [*DECODE, *args], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
     )
 
 
@@ -75,7 +75,7 @@ def test_simulator_cli_starts_and_stops() -> None:
         assert lines[0].startswith("modbus_tcp 127.0.0.1:")
         assert lines[1].startswith("http 127.0.0.1:")
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
+        assert process.wait(timeout=60) == 0
     finally:
         if process.poll() is None:
             process.kill()
@@ -90,7 +90,7 @@ def test_simulator_cli_refuses_other_hosts() -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=120,
         check=False,
     )
     assert result.returncode == 2

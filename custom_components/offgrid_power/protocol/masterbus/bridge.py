@@ -163,8 +163,12 @@ def message_from_record(record: BridgeRecord, channel: str | None = None) -> can
     )
 
 
-def parse_endpoint(text: str, default_port: int) -> tuple[str, int]:
-    """``host``, ``host:port`` or ``[v6]:port`` as a (host, port) pair."""
+def parse_endpoint(text: str, default_port: int, *, listening: bool = False) -> tuple[str, int]:
+    """``host``, ``host:port`` or ``[v6]:port`` as a (host, port) pair.
+
+    Raise `ValueError` for a port outside 1..65535; a ``listening`` endpoint
+    may also give 0 (any free port).
+    """
     text = text.strip()
     if text.startswith("["):
         host, _, rest = text[1:].partition("]")
@@ -175,7 +179,13 @@ def parse_endpoint(text: str, default_port: int) -> tuple[str, int]:
         host, port = text, ""
     if not host:
         raise ValueError(f"no host in {text!r}")
-    return host, int(port) if port else default_port
+    if not port:
+        return host, default_port
+    # int() alone takes "-1", "+5", " 5" and "1_000"; a port is 1-5 digits in 1..65535.
+    lowest = 0 if listening else 1
+    if not (port.isascii() and port.isdigit()) or not lowest <= int(port) <= 0xFFFF:
+        raise ValueError(f"port {port!r} in {text!r} is not {lowest}..65535")
+    return host, int(port)
 
 
 class BridgeBus(can.BusABC):

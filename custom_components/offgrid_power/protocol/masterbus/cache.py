@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 import logging
+import math
 from typing import Any
 
 from .models import DeviceIdentity, DeviceSchema, FieldInfo, Group, Visualisation
@@ -72,12 +73,16 @@ class SchemaCache:
         """Rebuild from `to_dict()` output; unreadable data gives an empty cache."""
         if not isinstance(data, dict) or data.get("version") != CACHE_FORMAT_VERSION:
             return cls()
+        devices = data.get("devices", [])
+        if not isinstance(devices, list):
+            return cls()
         entries = []
-        for raw in data.get("devices", []):
+        for raw in devices:
             try:
                 entries.append(_entry_from_dict(raw))
-            except (KeyError, TypeError, ValueError):
-                _LOGGER.warning("Dropping an unreadable MasterBus cache entry: %r", raw)
+            except (KeyError, TypeError, ValueError, OverflowError, AttributeError):
+                # Stored data is outside data too: an entry that does not read is dropped.
+                _LOGGER.warning("Dropping an unreadable MasterBus cache entry")
         return cls(entries)
 
 
@@ -103,15 +108,15 @@ def _entry_to_dict(entry: CacheEntry) -> dict[str, Any]:
 
 def _entry_from_dict(raw: dict[str, Any]) -> CacheEntry:
     groups = tuple(
-        Group(int(g["index"]), str(g["name"]), tuple(int(f) for f in g["fields"]))
+        Group(_integer(g["index"]), str(g["name"]), tuple(_integer(f) for f in g["fields"]))
         for g in raw["groups"]
     )
     fields = tuple(
         FieldInfo(
-            field=int(f["field"]),
+            field=_integer(f["field"]),
             name=str(f["name"]),
             unit=str(f["unit"]),
-            visualisation=Visualisation.from_code(f["visualisation"]),
+            visualisation=Visualisation.from_code(_integer(f["visualisation"])),
             step=_optional_float(f["step"]),
             minimum=_optional_float(f["minimum"]),
             maximum=_optional_float(f["maximum"]),
@@ -121,12 +126,24 @@ def _entry_from_dict(raw: dict[str, Any]) -> CacheEntry:
         for f in raw["fields"]
     )
     return CacheEntry(
-        address=int(raw["address"]),
-        change_counter=int(raw["change_counter"]),
+        address=_integer(raw["address"]),
+        change_counter=_integer(raw["change_counter"]),
         identity=DeviceIdentity(**{k: str(v) for k, v in raw["identity"].items()}),
         schema=DeviceSchema(groups, fields),
     )
 
 
+def _integer(value: Any) -> int:
+    """An integer exactly as `to_dict` wrote it; a float, a string or a bool is not one."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{value!r} is not an integer")
+    return int(value)
+
+
 def _optional_float(value: Any) -> float | None:
-    return None if value is None else float(value)
+    if value is None:
+        return None
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{value!r} is not a finite number")
+    return number

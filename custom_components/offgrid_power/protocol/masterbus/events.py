@@ -22,6 +22,8 @@ class SessionConfig:
     discover: bool = True
     write_confirm_attempts: int = 10
     write_confirm_interval: float = 0.05
+    # Least time between two writes to one device (as PowMr's write cooldown).
+    write_interval: float = 0.25
 
 
 @dataclass(frozen=True, slots=True)

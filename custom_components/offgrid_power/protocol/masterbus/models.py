@@ -36,7 +36,7 @@ class Visualisation(IntEnum):
         """The visualisation for a raw code; codes this library does not know are UNKNOWN."""
         try:
             return cls(int(code or 0))
-        except ValueError:
+        except (ValueError, OverflowError):  # NaN, infinities, unknown codes
             return cls.UNKNOWN
 
 

@@ -66,12 +66,14 @@ from .events import (
     SessionEvent,
     ValueUpdated,
 )
+from .ids import decode_id
 from .learner import PassiveLearner
 from .matching import Answer, Request, answer_to
 from .models import Device, DeviceIdentity, DeviceSchema, FieldInfo
 from .reader import BusReader
+from .recent import RecentFrames
 from .values import COMMIT_TOKEN, encode_float
-from .writes import check_write, confirm_write
+from .writes import check_write, confirm_write, finite_value
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -90,8 +92,10 @@ class MasterBusSession:
         self.frames_received = 0
         self.frames_malformed = 0
         self.error_frames = 0
+        self.recent = RecentFrames()
         self._devices: dict[int, Device] = {}
         self._values: dict[tuple[int, int, bool], float | None] = {}
+        self._next_write: dict[int, float] = {}
         self._last_seen: dict[int, float] = {}
         self._learner = PassiveLearner()
         self._listeners: list[Listener] = []
@@ -230,28 +234,42 @@ class MasterBusSession:
         info = device.schema.field(field)
         if self.config.listen_only:
             raise WriteError("the session is listen-only")
-        check_write(device, field, float(value), info, commit=commit)
+        number = check_write(device, field, value, info, commit=commit)
         async with self._device_lock(address):
-            await self._transmit(ValueWrite(address, field, encode_float(float(value))).to_frame())
+            await self._write_slot(address)
+            await self._transmit(ValueWrite(address, field, encode_float(number)).to_frame())
             if commit:
                 await self._transmit(ValueWrite(address, field + 1, COMMIT_TOKEN).to_frame())
         if not verify:
-            return float(value)
+            return number
         return await confirm_write(
-            lambda: self.read_value(address, field), float(value), info, self.config
+            lambda: self.read_value(address, field), number, info, self.config
         )
 
     async def write_btm3(
         self, address: int, field: int, value: float, *, verify: bool = True
     ) -> float | None:
-        """Write a Btm3 field (no commit token on this channel) and read it back."""
+        """Write a Btm3 field (no commit token on this channel) and read it back.
+
+        Btm3 fields carry no metadata, so only a finite float32 is checked.
+        """
+        number = finite_value(value)
         async with self._device_lock(address):
-            await self._transmit(Btm3Write(address, field, encode_float(float(value))).to_frame())
+            await self._write_slot(address)
+            await self._transmit(Btm3Write(address, field, encode_float(number)).to_frame())
         if not verify:
-            return float(value)
+            return number
         return await confirm_write(
-            lambda: self.read_btm3(address, field), float(value), None, self.config
+            lambda: self.read_btm3(address, field), number, None, self.config
         )
+
+    async def _write_slot(self, address: int) -> None:
+        """Wait until the device's last write is `write_interval` old (held under its lock)."""
+        loop = asyncio.get_running_loop()
+        wait = self._next_write.get(address, 0.0) - loop.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        self._next_write[address] = loop.time() + self.config.write_interval
 
     # --- internals: discovery ----------------------------------------------------------
 
@@ -339,6 +357,7 @@ class MasterBusSession:
         if bus is None or executor is None:
             raise TransportError("not connected")
         message = can.Message(arbitration_id=frame.can_id, data=frame.data, is_extended_id=True)
+        self.recent.record(decode_id(frame.can_id).address, frame, "tx")
         loop = asyncio.get_running_loop()
         async with self._tx_lock:
             gap = self._last_tx + self.config.min_frame_gap - time.monotonic()
@@ -360,13 +379,16 @@ class MasterBusSession:
             return
         if not msg.is_extended_id or msg.is_remote_frame:
             return
+        raw = Frame(msg.arbitration_id, bytes(msg.data))
         try:
-            message = decode_frame(msg.arbitration_id, bytes(msg.data))
+            message = decode_frame(raw.can_id, raw.data)
         except FrameError as err:
             self.frames_malformed += 1
+            self.recent.record_malformed(raw)
             _LOGGER.debug("Dropping malformed frame %08X: %s", msg.arbitration_id, err)
             return
         self.frames_received += 1
+        self.recent.record(message.address, raw)
         self._observe(message)
         for request, waiter in self._waiters:
             if not waiter.done() and answer_to(request, message) is not None:

@@ -19,6 +19,7 @@ import logging
 
 import can
 
+from ..redact import mask_address_in, safe_address
 from .bridge import HOST_PORT, BridgeBus, parse_endpoint
 from .errors import TransportError
 
@@ -38,7 +39,7 @@ class Interface(StrEnum):
     BRIDGE = "bridge"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class TransportConfig:
     """Where the bus is."""
 
@@ -47,6 +48,10 @@ class TransportConfig:
     bitrate: int = MASTERBUS_BITRATE
     # Bridge only: where the host listens for the bridge's datagrams.
     listen: str = f"0.0.0.0:{HOST_PORT}"
+
+    def __repr__(self) -> str:
+        # A channel URL may carry credentials (socket://user:password@host): shown masked.
+        return f"TransportConfig({self.interface}:{safe_address(self.channel)} @ {self.bitrate})"
 
 
 def available_interfaces() -> tuple[Interface, ...]:
@@ -66,7 +71,7 @@ def open_bus(config: TransportConfig) -> can.BusABC:
     try:
         match config.interface:
             case Interface.BRIDGE:
-                host, port = parse_endpoint(config.listen, HOST_PORT)
+                host, port = parse_endpoint(config.listen, HOST_PORT, listening=True)
                 return BridgeBus(config.channel, port, host, can_filters=EXTENDED_ONLY)
             case Interface.SLCAN:
                 # A TCP bridge needs no settle time; a USB serial adapter does.
@@ -92,7 +97,10 @@ def open_bus(config: TransportConfig) -> can.BusABC:
                     interface="socketcan", channel=config.channel, can_filters=EXTENDED_ONLY
                 )
     except (can.CanError, OSError, ValueError) as err:
-        raise TransportError(f"cannot open {config.interface} {config.channel}: {err}") from err
+        raise TransportError(
+            f"cannot open {config.interface} {safe_address(config.channel)}: "
+            + mask_address_in(str(err), config.channel)
+        ) from err
     raise TransportError(f"unknown interface {config.interface}")
 
 

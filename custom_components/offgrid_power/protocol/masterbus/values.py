@@ -46,7 +46,8 @@ def decode_date(value: float | None) -> date | None:
     month, day = divmod(rest, 32)
     try:
         return date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):
+        # Beyond year 9999 (a float32 reaches 3e38): no calendar day.
         return None
 
 
@@ -55,6 +56,12 @@ def encode_date(day: date) -> float:
     return float(day.year * 416 + day.month * 32 + day.day)
 
 
+_MAX_SECONDS = timedelta.max.total_seconds()
+
+
 def decode_duration(value: float | None) -> timedelta | None:
-    """Seconds as a timedelta (durations, remaining time and the clock field)."""
-    return None if value is None else timedelta(seconds=value)
+    """Seconds as a timedelta (durations, remaining time and the clock field);
+    None beyond what a timedelta holds (~2.7 million years)."""
+    if value is None or abs(value) >= _MAX_SECONDS:
+        return None
+    return timedelta(seconds=value)

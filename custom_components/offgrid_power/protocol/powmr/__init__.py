@@ -5,6 +5,7 @@ or `DongleClient` to get a `PowmrSnapshot` and `DerivedCalculator` for the
 values the registers do not carry.
 """
 
+from ..redact import safe_address
 from .blocks import block_views
 from .client import PowmrClient
 from .codec import PowmrSnapshot, Value, decode
@@ -48,7 +49,7 @@ from .registers import (
     register_map,
 )
 from .rtu_stream import needs_serialx
-from .transport import TransportConfig, TransportKind, safe_address
+from .transport import TransportConfig, TransportKind
 
 __all__ = [
     "AC_INPUT_RANGE_A",

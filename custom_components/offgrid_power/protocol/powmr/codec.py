@@ -3,7 +3,8 @@
 Input is what the wire delivered: blocks of 16-bit words keyed by their start
 address, before any byte swap. The codec swaps the Family A 45xx words, applies
 scale, sign and enum maps, and decodes flag bits. A register that was not read
-is `None`; it is never replaced by 0.
+is `None`; it is never replaced by 0. A measurement register holding all ones
+is "not available" (None), and every value passes the `plausible.screen` gate.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import math
 from types import MappingProxyType
 
 from .errors import PowmrInvalidDataError
+from .plausible import screen
 from .registers import PowmrFamily, Register, RegisterMap, swap_bytes
 
 type Value = float | int | str | bool | None
@@ -21,11 +23,16 @@ type Value = float | int | str | bool | None
 
 @dataclass(frozen=True, slots=True)
 class PowmrSnapshot:
-    """Decoded values of one poll; every key of the family's map is present."""
+    """Decoded values of one poll; every key of the family's map is present.
+
+    `implausible` names the keys whose value the plausibility gate turned into
+    None this poll (build snapshots with `checked_snapshot`).
+    """
 
     family: PowmrFamily
     values: Mapping[str, Value]
     wire_words: Mapping[int, int]
+    implausible: tuple[str, ...] = ()
 
     def __getitem__(self, key: str) -> Value:
         return self.values[key]
@@ -42,6 +49,16 @@ class PowmrSnapshot:
         if isinstance(value, bool) or not isinstance(value, int | float):
             return None
         return float(value)
+
+
+def checked_snapshot(
+    family: PowmrFamily, values: Mapping[str, Value], wire_words: Mapping[int, int]
+) -> PowmrSnapshot:
+    """A snapshot whose every number is finite and physically plausible (else None)."""
+    screened, implausible = screen(values)
+    return PowmrSnapshot(
+        family, MappingProxyType(screened), MappingProxyType(dict(wire_words)), implausible
+    )
 
 
 def _decimals(scale: float) -> int:
@@ -64,6 +81,16 @@ def physical_value(
 def scale_value(register: Register, number: int) -> Value:
     """Apply enum, flag or scale to a register's integer."""
     return physical_value(number, register.scale, register.options, register.boolean)
+
+
+def _is_not_available(register: Register, words: Sequence[int]) -> bool:
+    """An unsigned measurement whose words are all ones: the unit has no value to give."""
+    return (
+        register.unit is not None
+        and not register.signed
+        and register.options is None
+        and all(word == 0xFFFF for word in words)
+    )
 
 
 def _integer(register: Register, words: Sequence[int]) -> int:
@@ -102,15 +129,13 @@ def decode(register_map: RegisterMap, blocks: Mapping[int, Sequence[int]]) -> Po
     values: dict[str, Value] = {}
     for register in register_map.registers:
         span = range(register.address, register.address + register.words)
-        if all(address in logical for address in span):
-            number = _integer(register, [logical[address] for address in span])
-            values[register.key] = scale_value(register, number)
+        words = [logical[address] for address in span if address in logical]
+        if len(words) == register.words and not _is_not_available(register, words):
+            values[register.key] = scale_value(register, _integer(register, words))
         else:
             values[register.key] = None
     for flag in register_map.flags:
         word = logical.get(flag.address)
         mask = flag.logical_mask
         values[flag.key] = None if word is None else (word & mask) == mask
-    return PowmrSnapshot(
-        register_map.family, MappingProxyType(values), MappingProxyType(dict(sorted(wire.items())))
-    )
+    return checked_snapshot(register_map.family, values, dict(sorted(wire.items())))

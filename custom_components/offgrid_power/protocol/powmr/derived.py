@@ -261,6 +261,9 @@ class DerivedCalculator:
             self._average_efficiency = _smooth(self._average_efficiency, capped)
         efficiency_factor = self._average_efficiency or MAX_INVERTER_EFFICIENCY
         dc_watts = self._average_output_w / efficiency_factor
+        if dc_watts <= 0:
+            # A negative output power (energy fed back) averaged to zero or below: no drain.
+            return float(AUTONOMY_CAP_MINUTES)
         return min(float(AUTONOMY_CAP_MINUTES), self.stored_energy_wh / dc_watts * 60.0)
 
 

@@ -6,19 +6,30 @@ same `PowmrSnapshot` as a Modbus poll; values the firmware derives itself are
 added under the names `derived.DerivedValues` uses. The firmware keeps
 serving its previous values after a failed read, so a document counts only
 when `inverter.valid_info` is 1.
+
+The body is outside data: it is read up to a size limit, must be UTF-8 JSON of
+bounded depth, and its `NaN`/`Infinity` constants (which the firmware's JSON
+library writes for a value it cannot compute) read as "not available". Every
+number then passes the same plausibility gate as a Modbus poll.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 import json
-from types import MappingProxyType
+import math
 
 import aiohttp
 
-from .codec import PowmrSnapshot, Value
+from ..redact import mask_address_in, safe_address
+from .codec import PowmrSnapshot, Value, checked_snapshot
 from .errors import PowmrConnectionError, PowmrInvalidDataError, PowmrTimeoutError
 from .registers import FAMILY_A, PowmrFamily
+
+# A status document is ~2 KB; anything near this is not the dongle talking.
+MAX_BODY_BYTES = 256 * 1024
+# The document is two levels deep; Python's parser recurses once per level.
+MAX_DEPTH = 16
 
 # (group, field) → snapshot key; a PV field is looked up in `pv` first, then in `dc`.
 _NUMBERS: tuple[tuple[str, str, str], ...] = (
@@ -72,6 +83,15 @@ def _number(group: Mapping[str, object], field: str) -> float | int | None:
     return value
 
 
+def _code(group: Mapping[str, object], field: str) -> int | None:
+    """An enum code: a whole number a register could hold, else not available."""
+    number = _number(group, field)
+    if number is None or not math.isfinite(number) or number != int(number):
+        return None
+    code = int(number)
+    return code if 0 <= code <= 0xFFFF else None
+
+
 def _lookup(payload: Mapping[str, object], group: str, field: str) -> float | int | None:
     value = _number(_group(payload, group), field)
     if value is None and group == "pv":
@@ -89,11 +109,39 @@ def parse_status(payload: object) -> PowmrSnapshot:
     for group, field, key in _NUMBERS:
         values[key] = _lookup(payload, group, field)
     for group, field, address in _ENUMS:
-        code = _number(_group(payload, group), field)
+        code = _code(_group(payload, group), field)
         options = FAMILY_A.by_address[address].options or {}
         key = FAMILY_A.by_address[address].key
-        values[key] = None if code is None else options.get(int(code), f"unknown_{int(code)}")
-    return PowmrSnapshot(PowmrFamily.FAMILY_A, MappingProxyType(values), MappingProxyType({}))
+        values[key] = None if code is None else options.get(code, f"unknown_{code}")
+    return checked_snapshot(PowmrFamily.FAMILY_A, values, {})
+
+
+def parse_body(body: bytes) -> object:
+    """The JSON document of a response body; raise `PowmrInvalidDataError` for anything else."""
+    if len(body) > MAX_BODY_BYTES:
+        raise PowmrInvalidDataError(f"status document larger than {MAX_BODY_BYTES} bytes")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise PowmrInvalidDataError("status document is not UTF-8") from err
+    if _depth(text) > MAX_DEPTH:
+        raise PowmrInvalidDataError(f"status document nested deeper than {MAX_DEPTH}")
+    try:
+        return json.loads(text, parse_constant=lambda _constant: None)
+    except ValueError as err:
+        raise PowmrInvalidDataError("status document is not valid JSON") from err
+
+
+def _depth(text: str) -> int:
+    """An upper bound of the nesting depth (brackets inside strings count too)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 class DongleClient:
@@ -104,6 +152,8 @@ class DongleClient:
     ) -> None:
         self.session = session
         self.url = f"http://{host}:{port}/api/status"
+        # A host typed as ``user:password@host`` must not reach errors and logs.
+        self._shown_url = safe_address(self.url)
         self.timeout = timeout
 
     async def read_snapshot(self) -> PowmrSnapshot:
@@ -116,13 +166,18 @@ class DongleClient:
                 self.url, timeout=aiohttp.ClientTimeout(total=self.timeout)
             ) as response:
                 if response.status != 200:
-                    raise PowmrConnectionError(f"{self.url} answered HTTP {response.status}")
-                text = await response.text()
+                    raise PowmrConnectionError(f"{self._shown_url} answered HTTP {response.status}")
+                # One byte over the limit is enough to know the body is too large.
+                body = await response.content.read(MAX_BODY_BYTES + 1)
         except TimeoutError as err:
-            raise PowmrTimeoutError(f"{self.url} did not answer in {self.timeout} s") from err
+            raise PowmrTimeoutError(
+                f"{self._shown_url} did not answer in {self.timeout} s"
+            ) from err
         except aiohttp.ClientError as err:
-            raise PowmrConnectionError(f"{self.url}: {err}") from err
+            raise PowmrConnectionError(
+                f"{self._shown_url}: {mask_address_in(str(err), self.url)}"
+            ) from err
         try:
-            return json.loads(text)
-        except ValueError as err:
-            raise PowmrInvalidDataError(f"{self.url} sent invalid JSON") from err
+            return parse_body(body)
+        except PowmrInvalidDataError as err:
+            raise PowmrInvalidDataError(f"{self._shown_url}: {err}") from err

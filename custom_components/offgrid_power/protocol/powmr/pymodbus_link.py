@@ -18,6 +18,7 @@ from pymodbus.client import AsyncModbusSerialClient, AsyncModbusTcpClient
 from pymodbus.client.base import ModbusBaseClient
 from pymodbus.exceptions import ConnectionException, ModbusException, ModbusIOException
 
+from ..redact import mask_address_in
 from .errors import (
     PowmrConnectionError,
     PowmrExceptionResponse,
@@ -77,7 +78,7 @@ class PymodbusLink:
         try:
             connected = await self.client.connect()
         except (OSError, ModbusException) as err:
-            connected, reason = False, str(err)
+            connected, reason = False, mask_address_in(str(err), self.config.address)
         else:
             reason = "refused"
         if not connected:

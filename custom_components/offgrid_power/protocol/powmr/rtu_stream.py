@@ -14,6 +14,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 import importlib
 
+from ..redact import mask_address_in, safe_address
 from .errors import PowmrConnectionError
 from .frames import RtuRequest
 from .rtu_link import AnswerCollector, RtuLink
@@ -41,7 +42,7 @@ def serialx_opener(url: str, baudrate: int) -> StreamOpener:
             serialx = importlib.import_module("serialx")
         except ImportError as err:
             raise PowmrConnectionError(
-                f"{url} needs the serialx package, which Home Assistant 2026.5 and newer "
+                f"{safe_address(url)} needs the serialx package, which Home Assistant 2026.5 and newer "
                 "install with the ESPHome integration"
             ) from err
         transport, _ = await serialx.create_serial_connection(
@@ -97,7 +98,8 @@ class RtuStreamLink(RtuLink):
         except Exception as err:
             # serialx raises its own SerialException, which cannot be named without it.
             raise PowmrConnectionError(
-                f"cannot open {self.config.describe()}: {err or type(err).__name__}"
+                f"cannot open {self.config.describe()}: "
+                + mask_address_in(str(err) or type(err).__name__, self.config.address)
             ) from err
         if not isinstance(transport, asyncio.WriteTransport):
             transport.close()

@@ -6,6 +6,8 @@ unit (a bad write has locked at least one unit up for hours, odya#85).
 
 from __future__ import annotations
 
+import math
+
 from .codec import Value, physical_value
 from .errors import PowmrSettingError
 from .registers import Setting
@@ -22,7 +24,7 @@ def encode_setting(setting: Setting, value: object, battery_nominal_voltage: flo
         value = int(value)
     if not isinstance(value, int | float):
         raise PowmrSettingError(f"{setting.key}: {value!r} is not a number")
-    number = float(value)
+    number = _finite(setting, value)
     if number not in setting.allowed_extra:
         if setting.scales_with_battery and battery_nominal_voltage is None:
             raise PowmrSettingError(
@@ -37,6 +39,17 @@ def encode_setting(setting: Setting, value: object, battery_nominal_voltage: flo
                 f"{setting.key}: {number:g} is not a multiple of {setting.step:g}"
             )
     return round(number / setting.scale)
+
+
+def _finite(setting: Setting, value: int | float) -> float:
+    """The value as a finite float; an integer too large for a float is out of range too."""
+    try:
+        number = float(value)
+    except OverflowError as err:
+        raise PowmrSettingError(f"{setting.key}: {value!r} is out of range") from err
+    if not math.isfinite(number):
+        raise PowmrSettingError(f"{setting.key}: {value!r} is not a finite number")
+    return number
 
 
 def _encode_option(setting: Setting, value: object) -> int:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from ..redact import safe_address
 from .registers import PowmrFamily
 
 
@@ -30,23 +30,7 @@ FAMILY_LINKS = {
 }
 
 
-# Query parameters of serial port URLs that carry credentials (serialx's `esphome://`).
-_SECRET_PARAMETERS = frozenset({"key", "noise_psk", "password"})
-
-
-def safe_address(address: str) -> str:
-    """The address with any credential in its query replaced, fit for logs and titles."""
-    parts = urlsplit(address)
-    if not parts.query:
-        return address
-    query = [
-        (name, "***" if name.lower() in _SECRET_PARAMETERS else value)
-        for name, value in parse_qsl(parts.query, keep_blank_values=True)
-    ]
-    return urlunsplit(parts._replace(query=urlencode(query, safe="*")))
-
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class TransportConfig:
     """Where the unit is. `address` is a serial path (or pyserial URL) or a host name.
 
@@ -74,9 +58,15 @@ class TransportConfig:
         """The UDP port RTU-over-UDP listens on for answers."""
         return self.port if self.reply_port is None else self.reply_port
 
+    def __repr__(self) -> str:
+        # The address may carry a key (a serial proxy's noise_psk): shown masked.
+        return f"TransportConfig({self.describe()})"
+
     def describe(self) -> str:
+        """Kind and address for logs and errors, credentials masked (see `safe_address`)."""
+        address = safe_address(self.address)
         if self.kind is TransportKind.SERIAL:
-            return f"{self.kind}:{safe_address(self.address)}"
+            return f"{self.kind}:{address}"
         if self.kind is TransportKind.RTU_OVER_UDP:
-            return f"{self.kind}:{self.address}:{self.port} (answers to port {self.local_port})"
-        return f"{self.kind}:{self.address}:{self.port}"
+            return f"{self.kind}:{address}:{self.port} (answers to port {self.local_port})"
+        return f"{self.kind}:{address}:{self.port}"

@@ -75,10 +75,25 @@ def _yield_today(offset: int, width: int = 16) -> FieldSpec:
     return numeric("yield_today", offset, width, 0.01, KILOWATT_HOUR)
 
 
-def _aux_fields(offset: int, selector: str, modes: tuple[int, ...]) -> tuple[FieldSpec, ...]:
-    """The aux value at ``offset``, named and scaled by the aux-input mode selecting it."""
+def _aux_fields(
+    offset: int, selector: str, modes: tuple[int, ...], *, starter_na: int = 0x7FFF
+) -> tuple[FieldSpec, ...]:
+    """The aux value at ``offset``, named and scaled by the aux-input mode selecting it.
+
+    ``starter_na`` is the signed starter voltage's NA: the battery monitor uses
+    the signed sentinel, the DC energy meter's table gives 0xFFFF for every mode.
+    """
     by_mode = {
-        0: numeric("starter_voltage", offset, 16, 0.01, VOLT, signed=True, when=(selector, 0)),
+        0: numeric(
+            "starter_voltage",
+            offset,
+            16,
+            0.01,
+            VOLT,
+            signed=True,
+            na=starter_na,
+            when=(selector, 0),
+        ),
         1: numeric("midpoint_voltage", offset, 16, 0.01, VOLT, when=(selector, 1)),
         # 0.01 K; a monitor without a sensor sends 0xFFFF, which must not read as 382 °C.
         2: numeric(
@@ -314,8 +329,9 @@ DC_ENERGY_METER = RecordLayout(
         enum("monitor_mode", 0, 16, MONITOR_MODE, signed=True, na=None),
         _volts("voltage", 16),
         bitmask("alarm_reason", 32, 16, ALARM_REASON),
-        # Mode 1 (mid-point) does not exist on an energy meter.
-        *_aux_fields(48, "aux_input", (0, 2)),
+        # Mode 1 (mid-point) does not exist on an energy meter; raw 0xFFFF is NA in
+        # every mode (not -0.01 V).
+        *_aux_fields(48, "aux_input", (0, 2), starter_na=0xFFFF),
         enum("aux_input", 64, 2, AUX_INPUT, na=None),
         numeric("current", 66, 22, 0.001, AMPERE, signed=True),
     ),

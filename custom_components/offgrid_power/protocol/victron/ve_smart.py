@@ -110,8 +110,9 @@ def human_serial(serial: int) -> str:
 class VeSmartNetwork:
     """Receives one VE.Smart network's packets; remembers each sender's counter."""
 
-    key: bytes
-    network_id: bytes
+    # Kept out of repr: a network object in a log or traceback must not show them.
+    key: bytes = field(repr=False)
+    network_id: bytes = field(repr=False)
     _counters: dict[int, bytes] = field(default_factory=dict, repr=False)
     _cipher: AESCCM = field(init=False, repr=False)
 

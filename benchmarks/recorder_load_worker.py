@@ -1,0 +1,124 @@
+"""Counts the states the recorder stores for one hour of Victron advertisements (run by bench_recorder_load).
+
+Each scenario is a fresh Home Assistant with the recorder (SQLite, in a temporary directory),
+the Bluetooth stack and a remote scanner; the same five simulated devices are
+configured with Off-Grid Power or with core's ``victron_ble``, at their default
+options, and hear the same stream: every device once a second for one
+simulated hour. The figure is the number of rows the recorder wrote to its
+``states`` table per device, that is per device-hour. Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+import sys
+import tempfile
+from typing import Any
+
+from homeassistant import loader
+from homeassistant.components.bluetooth import async_register_scanner
+from homeassistant.components.recorder.db_schema import States, StatesMeta
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er, recorder as recorder_helper
+from homeassistant.helpers.recorder import get_instance, session_scope
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_test_home_assistant,
+)
+
+from simulators.victron import advertisement_stream, demo_devices
+from simulators.victron.proxy import SimulatedProxyScanner
+
+SECONDS = 3600
+# Victron devices advertise about once a second.
+INTERVAL = 1.0
+BATCH = 50
+RECORDER = "recorder"
+
+
+def _entry(scenario: str, address: str, key: bytes) -> MockConfigEntry:
+    if scenario == "offgrid_power":
+        data = {"family": "victron", "address": address, "key": key.hex()}
+    else:
+        data = {"access_token": key.hex()}
+    return MockConfigEntry(domain=scenario, unique_id=address, data=data)
+
+
+def _rows_by_entity(hass: HomeAssistant) -> dict[str, int]:
+    with session_scope(hass=hass, read_only=True) as session:
+        rows = (
+            session.query(StatesMeta.entity_id, States.state_id)
+            .join(States, States.metadata_id == StatesMeta.metadata_id)
+            .all()
+        )
+    counts: dict[str, int] = {}
+    for entity_id, _ in rows:
+        counts[entity_id] = counts.get(entity_id, 0) + 1
+    return counts
+
+
+async def _measure(scenario: str, config_dir: str) -> dict[str, Any]:
+    async with async_test_home_assistant(config_dir=config_dir) as hass:
+        hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
+        # What Home Assistant's bootstrap does before the recorder sets up.
+        recorder_helper.async_initialize_recorder(hass)
+        assert await async_setup_component(
+            hass,
+            RECORDER,
+            {
+                RECORDER: {
+                    "db_url": f"sqlite:///{config_dir}/{scenario}.db",
+                    "commit_interval": 0,
+                }
+            },
+        )
+        await get_instance(hass).async_db_ready
+        assert await async_setup_component(hass, "bluetooth", {})
+        scanner = SimulatedProxyScanner("02:00:00:0B:E0:02", "Benchmark proxy", None, True)
+        async_register_scanner(hass, scanner)
+        scanner.async_setup()
+        devices = demo_devices()
+        for device in devices:
+            entry = _entry(scenario, device.address, device.key)
+            entry.add_to_hass(hass)
+            assert await hass.config_entries.async_setup(entry.entry_id), scenario
+        stream = advertisement_stream(
+            devices, len(devices) * int(SECONDS / INTERVAL), interval=INTERVAL
+        )
+        for index, advertisement in enumerate(stream, start=1):
+            scanner.hear(advertisement)
+            if index % BATCH == 0:
+                await hass.async_block_till_done()
+        await hass.async_block_till_done()
+        instance = get_instance(hass)
+        await hass.async_add_executor_job(instance.block_till_done)
+        owned = {
+            state.entity_id
+            for state in hass.states.async_all()
+            if (entity := _registry_entry(hass, state.entity_id)) and entity.platform == scenario
+        }
+        counts = await instance.async_add_executor_job(_rows_by_entity, hass)
+        await hass.async_stop(force=True)
+    writes = sum(count for entity_id, count in counts.items() if entity_id in owned)
+    return {"devices": len(devices), "entities": len(owned), "writes": writes}
+
+
+def _registry_entry(hass: HomeAssistant, entity_id: str) -> er.RegistryEntry | None:
+    return er.async_get(hass).async_get(entity_id)
+
+
+async def main(scenarios: list[str]) -> dict[str, Any]:
+    result: dict[str, Any] = {"seconds": SECONDS, "interval": INTERVAL}
+    with tempfile.TemporaryDirectory() as config_dir:
+        Path(config_dir, "custom_components").mkdir()
+        for scenario in scenarios:
+            result[scenario] = await _measure(scenario, config_dir)
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(main(sys.argv[1:] or ["offgrid_power", "victron_ble"]))))
+    sys.exit(0)
