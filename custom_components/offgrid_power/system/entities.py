@@ -287,10 +287,15 @@ def device_info(runtime: SystemRuntime) -> DeviceInfo:
 
 
 class SystemSensor(SensorEntity):
-    """A sensor of the system device, written only when its value changes."""
+    """A sensor of the system device, written only when its value changes.
+
+    A live value follows every refresh of the runtime, a counter or day figure
+    the runtime's less frequent figure writes.
+    """
 
     _attr_has_entity_name = True
     _attr_should_poll = False
+    _live = False
 
     def __init__(self, runtime: SystemRuntime, unique_id: str) -> None:
         self._runtime = runtime
@@ -304,7 +309,7 @@ class SystemSensor(SensorEntity):
     async def async_added_to_hass(self) -> None:
         """Follow the runtime's refreshes."""
         await super().async_added_to_hass()
-        self.async_on_remove(self._runtime.async_add_listener(self._on_refresh))
+        self.async_on_remove(self._runtime.async_add_listener(self._on_refresh, live=self._live))
         self._update()
 
     def _update(self) -> None:
@@ -330,6 +335,7 @@ class SystemValueSensor(SystemSensor):
     def __init__(self, runtime: SystemRuntime, description: SystemSensorEntityDescription) -> None:
         super().__init__(runtime, unique_id(runtime.entry.entry_id, description.key))
         self.entity_description = description
+        self._live = description.live
 
     def _current(self) -> Value:
         return self.entity_description.value_fn(self._runtime)

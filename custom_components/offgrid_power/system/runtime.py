@@ -1,12 +1,21 @@
 """The system runtime: listens to the chosen entities and keeps the system's values.
 
-State changes of the chosen entities are collected; a refresh (right away, or
-at most once a second under a burst) reads them into `Reading`s, builds a
-`SystemSample`, feeds the energy counters and the day's insights, and tells
-its entities, which write a state only when their value changed. A
-timer keeps the counters integrating while the sources hold a steady value
-(Home Assistant fires no event for an unchanged state) and starts the new day
-at local midnight.
+A state change of a chosen entity schedules a refresh (right away, or at most
+once a second under a burst); the refresh reads every source whose state
+object changed into a `Reading`, builds a `SystemSample`, feeds the energy
+counters and the day's insights, and tells its entities, which write a state
+only when their value changed. The live power values follow every refresh;
+the counters and the day's figures at most every `FIGURES_INTERVAL`. A timer
+keeps the counters integrating while the sources hold a steady value (Home
+Assistant fires no event for an unchanged state) and starts the new day at
+local midnight.
+
+Event-loop cost (the issue's "Speed" requirement, `make bench`): the sources
+of a busy system change many times a second, so nothing may run per change.
+The runtime listens for a state change only while no refresh is pending: the
+first change schedules one and stops listening, the refresh compares the
+state objects and listens again. Between refreshes the sources' changes cost
+the system nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +26,14 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from homeassistant.const import Platform
-from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.core import (
+    CALLBACK_TYPE,
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    State,
+    callback,
+)
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import (
@@ -72,6 +88,10 @@ SAVE_DELAY_SECONDS: Final = 10.0
 # Bursts of state changes (every source of a polled device at once, a flood of
 # Bluetooth advertisements) become one refresh and one round of state writes.
 MIN_REFRESH_INTERVAL: Final = timedelta(seconds=1)
+# Counters and day figures change with every sample but are read over minutes
+# and hours (statistics, "today"): their entities are written at most this
+# often, which keeps their state writes (and recorder rows) few.
+FIGURES_INTERVAL: Final = timedelta(seconds=10)
 
 
 def store_for(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
@@ -105,19 +125,25 @@ class SystemRuntime(OffGridRuntime):
             dt_util.get_default_time_zone(), self.choice.thresholds
         )
         self.sample: SystemSample = SystemSample(at=dt_util.utcnow())
+        self._entity_ids = self.choice.entity_ids
+        self._battery_entities = self.choice.battery_entities
         self._quantities = self._quantity_of_each_entity()
         self._energy_sources = {s.energy: s.key for s in self.choice.solar if s.energy}
         self._store = store_for(hass, entry.entry_id)
-        self._listeners: list[Callable[[], None]] = []
+        self._live_listeners: list[Callable[[], None]] = []
+        self._figure_listeners: list[Callable[[], None]] = []
         self._unsubscribe: list[CALLBACK_TYPE] = []
-        # State changes are collected and handled together, at most once per
-        # MIN_REFRESH_INTERVAL (at once when the last refresh is older).
-        self._changed: set[str] = set()
-        self._appeared_or_removed: set[str] = set()
-        self._refresh_scheduled = False
+        # The state object each source had at the last refresh: Home Assistant
+        # makes a new one for every change, so identity tells what changed.
+        self._seen: dict[str, State | None] = {}
+        # Listening for state changes only while no refresh is pending; a
+        # refresh runs at most once per MIN_REFRESH_INTERVAL.
+        self._stop_listening: CALLBACK_TYPE | None = None
         self._last_refresh = dt_util.utcnow() - MIN_REFRESH_INTERVAL
         self._scheduled_handle: asyncio.Handle | None = None
         self._scheduled_timer: CALLBACK_TYPE | None = None
+        self._figures_written = dt_util.utcnow() - FIGURES_INTERVAL
+        self._figures_timer: CALLBACK_TYPE | None = None
 
     def _quantity_of_each_entity(self) -> dict[str, Quantity]:
         choice = self.choice
@@ -141,11 +167,8 @@ class SystemRuntime(OffGridRuntime):
         if (stored := await self._store.async_load()) is not None:
             self._restore(stored)
         hass = self.hass
-        for entity_id in self.choice.entity_ids:
-            self._read(entity_id)
         self._check_battery_entities()
         self._unsubscribe += [
-            async_track_state_change_event(hass, self.choice.entity_ids, self._on_state_change),
             async_track_time_interval(hass, self._on_tick, TICK),
             async_track_time_change(hass, self._on_tick, hour=0, minute=0, second=0),
             hass.bus.async_listen(er.EVENT_ENTITY_REGISTRY_UPDATED, self._on_registry_update),
@@ -158,10 +181,13 @@ class SystemRuntime(OffGridRuntime):
         """Stop listening and store the day so far."""
         while self._unsubscribe:
             self._unsubscribe.pop()()
-        if self._scheduled_handle is not None:
-            self._scheduled_handle.cancel()
-        if self._scheduled_timer is not None:
-            self._scheduled_timer()
+        self._cancel_scheduled_refresh()
+        if self._stop_listening is not None:
+            self._stop_listening()
+            self._stop_listening = None
+        if self._figures_timer is not None:
+            self._figures_timer()
+            self._figures_timer = None
         await self._store.async_save(self._to_store())
 
     def async_add_platform_entities(
@@ -184,29 +210,45 @@ class SystemRuntime(OffGridRuntime):
         return sensors
 
     @callback
-    def async_add_listener(self, update: Callable[[], None]) -> CALLBACK_TYPE:
-        """Call ``update`` after every refresh; returns the remover."""
-        self._listeners.append(update)
-        return lambda: self._listeners.remove(update)
+    def async_add_listener(self, update: Callable[[], None], *, live: bool) -> CALLBACK_TYPE:
+        """Call ``update`` after every refresh (``live``) or when the figures are written.
+
+        Returns the remover.
+        """
+        listeners = self._live_listeners if live else self._figure_listeners
+        listeners.append(update)
+        return lambda: listeners.remove(update)
 
     # -- events ----------------------------------------------------------
 
     @callback
-    def _on_state_change(self, event: Event[EventStateChangedData]) -> None:
-        # Kept to a set insertion: this runs for every state change of every
-        # source, and a busy installation sends many a second.
-        entity_id = event.data["entity_id"]
-        self._changed.add(entity_id)
-        if event.data["old_state"] is None or event.data["new_state"] is None:
-            self._appeared_or_removed.add(entity_id)
-        if self._refresh_scheduled:
-            return
-        self._refresh_scheduled = True
+    def _listen(self) -> None:
+        if self._stop_listening is None:
+            self._stop_listening = async_track_state_change_event(
+                self.hass, self._entity_ids, self._on_state_change
+            )
+
+    @callback
+    def _on_state_change(self, _: Event[EventStateChangedData]) -> None:
+        # The first change since the last refresh schedules the next one; the
+        # changes until then are read by comparing state objects, not one by one.
+        if self._stop_listening is not None:
+            self._stop_listening()
+            self._stop_listening = None
         wait = (self._last_refresh + MIN_REFRESH_INTERVAL - dt_util.utcnow()).total_seconds()
         if wait <= 0:
             self._scheduled_handle = self.hass.loop.call_soon(self._scheduled_refresh)
         else:
             self._scheduled_timer = async_call_later(self.hass, wait, self._scheduled_refresh)
+
+    @callback
+    def _cancel_scheduled_refresh(self) -> None:
+        if self._scheduled_handle is not None:
+            self._scheduled_handle.cancel()
+            self._scheduled_handle = None
+        if self._scheduled_timer is not None:
+            self._scheduled_timer()
+            self._scheduled_timer = None
 
     @callback
     def _scheduled_refresh(self, _: datetime | None = None) -> None:
@@ -215,7 +257,8 @@ class SystemRuntime(OffGridRuntime):
 
     @callback
     def _on_tick(self, now: datetime) -> None:
-        self._refresh(dt_util.utcnow())
+        # The tick (and midnight) writes the figures too: a new day shows at once.
+        self._refresh(dt_util.utcnow(), figures=True)
         # Saved from the tick, not from every event: a delayed save restarts its
         # delay when asked again, so a busy source would postpone it for ever.
         # Home Assistant also writes the pending save when it stops.
@@ -234,8 +277,24 @@ class SystemRuntime(OffGridRuntime):
 
     # -- values ----------------------------------------------------------
 
-    def _read(self, entity_id: str) -> None:
-        state = self.hass.states.get(entity_id)
+    def _read_changed(self) -> None:
+        """Read the sources whose state object changed since the last refresh."""
+        get, seen = self.hass.states.get, self._seen
+        battery_appeared_or_removed = False
+        for entity_id in self._entity_ids:
+            state = get(entity_id)
+            known = entity_id in seen
+            previous = seen.get(entity_id)
+            if known and state is previous:
+                continue
+            seen[entity_id] = state
+            self._read(entity_id, state)
+            if known and (previous is None) != (state is None):
+                battery_appeared_or_removed |= entity_id in self._battery_entities
+        if battery_appeared_or_removed:
+            self._check_battery_entities()
+
+    def _read(self, entity_id: str, state: State | None) -> None:
         if entity_id == self.choice.charge_state:
             self.charger_full, reason = read_charger_full(state)
             self.readings[entity_id] = Reading(None, reason)
@@ -267,16 +326,12 @@ class SystemRuntime(OffGridRuntime):
         return None if dc is None else ac + dc
 
     @callback
-    def _refresh(self, now: datetime) -> None:
+    def _refresh(self, now: datetime, *, figures: bool = False) -> None:
         """Read the sources that changed, then feed the counters and insights."""
-        self._refresh_scheduled = False
+        self._cancel_scheduled_refresh()
         self._last_refresh = now
-        changed, self._changed = self._changed, set()
-        for entity_id in changed:
-            self._read(entity_id)
-        if self._appeared_or_removed & set(self.choice.battery_entities):
-            self._check_battery_entities()
-        self._appeared_or_removed.clear()
+        self._read_changed()
+        self._listen()
         at = counter_time(self.hass)
         choice = self.choice
         battery = self._battery_power()
@@ -302,7 +357,28 @@ class SystemRuntime(OffGridRuntime):
             load_energy=self.counters[LOAD].total_kwh,
         )
         self.insights.observe(self.sample)
-        for update in list(self._listeners):
+        for update in list(self._live_listeners):
+            update()
+        due = self._figures_written + FIGURES_INTERVAL
+        if figures or now >= due:
+            self._write_figures()
+        elif self._figures_timer is None:
+            self._figures_timer = async_call_later(
+                self.hass, (due - now).total_seconds(), self._on_figures_due
+            )
+
+    @callback
+    def _on_figures_due(self, _: datetime) -> None:
+        self._figures_timer = None
+        self._write_figures()
+
+    @callback
+    def _write_figures(self) -> None:
+        if self._figures_timer is not None:
+            self._figures_timer()
+            self._figures_timer = None
+        self._figures_written = dt_util.utcnow()
+        for update in list(self._figure_listeners):
             update()
 
     # -- persistence -----------------------------------------------------

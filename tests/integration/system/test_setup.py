@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
 
 from custom_components.offgrid_power.const import DOMAIN
 
-from .conftest import night, set_sources, settle
+from .conftest import night, set_sources, settle, system_state
 
 
 async def test_system_device_and_entities(
@@ -80,3 +87,22 @@ async def test_a_burst_of_changes_is_one_refresh(
     solar_writes = [event for event in writes if event.data["entity_id"] == solar]
     assert len(solar_writes) == 1
     assert float(solar_writes[0].data["new_state"].state) == 1000
+
+
+async def test_day_figures_follow_the_live_values_within_ten_seconds(
+    hass: HomeAssistant, system_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    night(hass)
+    assert await hass.config_entries.async_setup(system_entry.entry_id)
+    await hass.async_block_till_done()
+
+    freezer.tick(timedelta(seconds=2))
+    set_sources(hass, ac=600, voltage=25.0)
+    await settle(hass)
+    # The live value at once; the day's figures are written at most every 10 s.
+    assert float(system_state(hass, system_entry, "load_power")) == 630
+    assert float(system_state(hass, system_entry, "battery_min_voltage")) == 25.6
+
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
+    await hass.async_block_till_done()
+    assert float(system_state(hass, system_entry, "battery_min_voltage")) == 25.0
