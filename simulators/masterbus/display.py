@@ -196,9 +196,12 @@ class MasterView:
     # --- favourites ------------------------------------------------------------------
 
     async def show(self, address: int, field: int) -> None:
-        """One refresh of a favourite: its metadata again, then its value."""
+        """One refresh of a favourite: its metadata again (and a string the boot
+        missed), then its value."""
         for attribute in FAVOURITE_ATTRIBUTES:
-            await self.ask(MetadataRequest(address, attribute, field))
+            reply = await self.ask(MetadataRequest(address, attribute, field))
+            if isinstance(reply, MetadataReply) and attribute in (Attribute.NAME, Attribute.UNIT):
+                await self.read_string(address, reply.value)
         await self.ask(ValueRequest(address, field))
         self.refreshes += 1
         self._progressed()

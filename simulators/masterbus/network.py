@@ -248,16 +248,22 @@ class MasterBusSimulator:
     # --- a MasterView that boots, then polls the shunt (for listen-only masters) -----
 
     async def _run_display(self, display: MasterView) -> None:
-        heartbeat_every, poll_every = self._display_timing
+        # The heartbeat keeps its own beat, whatever the display is busy with.
+        async with asyncio.TaskGroup() as display_tasks:
+            display_tasks.create_task(self._run_display_heartbeat(display))
+            display_tasks.create_task(self._run_display_pages(display))
+
+    async def _run_display_heartbeat(self, display: MasterView) -> None:
+        heartbeat_every, _ = self._display_timing
+        while True:
+            display.heartbeat()
+            await asyncio.sleep(heartbeat_every)
+
+    async def _run_display_pages(self, display: MasterView) -> None:
+        _, poll_every = self._display_timing
         shunt = next(d.address for d in self.devices.values() if d.name.startswith("MSH"))
-        display.heartbeat()
-        last_heartbeat = time.monotonic()
         await display.boot(until=shunt)
         while True:
-            now = time.monotonic()
-            if now - last_heartbeat >= heartbeat_every:
-                last_heartbeat = now
-                display.heartbeat()
             await display.boot()
             for field in (1, 2):  # volts and amps, as on a MasterView favourites page
                 await display.show(shunt, field)
