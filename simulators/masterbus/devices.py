@@ -101,6 +101,8 @@ class SimulatedDevice:
         self.present = True
         self.silent = False
         self.not_available: set[int] = set()
+        # Requests left unanswered, as by a device that answers only part.
+        self.ignores: Callable[[Message], bool] = lambda _: False
         self._stored = {spec.field: spec.initial for spec in fields if spec.writable}
         self._btm3 = dict(btm3_fields or {})
         self._awaiting_commit: dict[int, float] = {}
@@ -134,6 +136,8 @@ class SimulatedDevice:
     def handle(self, message: Message, elapsed: float) -> list[Message]:
         """The replies to a frame addressed to this device (none when silent)."""
         if not self.present or self.silent or message.address != self.address:
+            return []
+        if self.ignores(message):
             return []
         match message:
             case FirmwareRequest() | StringIdRequest() | StringChunkRequest() | MenuCountRequest():

@@ -25,19 +25,16 @@ from typing import Protocol, Self
 import can
 
 from custom_components.offgrid_power.protocol.masterbus.codec import (
-    Attribute,
+    Announcement,
     Heartbeat,
     Message,
-    MetadataRequest,
-    StringChunkRequest,
-    StringIdRequest,
-    ValueRequest,
     ValueWrite,
     decode_frame,
 )
 from custom_components.offgrid_power.protocol.masterbus.errors import FrameError
 
 from .devices import SimulatedDevice, default_devices
+from .display import MasterView
 from .ports import BridgeEndpoint, SlcanServer, VirtualPort
 
 MASTERBUS_BITRATE = 250_000
@@ -85,7 +82,12 @@ class MasterBusSimulator:
         self._virtual_channel = virtual_channel
         self._slcan_port, self._bridge_port = slcan_port, bridge_port
         self._bridge_peers = list(bridge_peers)
-        self._display = display
+        # The MasterView speaks from its own address through the shared wire.
+        self.display = (
+            MasterView(DISPLAY_ADDRESS, lambda m: self.submit(_as_can(m), DISPLAY_ADDRESS))
+            if display
+            else None
+        )
         self._display_timing = (display_heartbeat, display_poll)
         self._ports: list[_Port] = []
         self._slcan: SlcanServer | None = None
@@ -123,8 +125,8 @@ class MasterBusSimulator:
             self._bridge = BridgeEndpoint(self, self._bridge_peers)
             await self._bridge.start("127.0.0.1", self._bridge_port)
             self._ports.append(self._bridge)
-        if self._display:
-            self._tasks.append(loop.create_task(self._run_display()))
+        if self.display is not None:
+            self._tasks.append(loop.create_task(self._run_display(self.display)))
         for device in self.devices.values():
             self._emit(device.announcement())
 
@@ -151,6 +153,10 @@ class MasterBusSimulator:
         return self._bridge.port
 
     # --- fault injection --------------------------------------------------------
+
+    def tap(self, port: _Port) -> None:
+        """Let one more listener hear every frame (a capture, for instance)."""
+        self._ports.append(port)
 
     def device(self, address: int) -> SimulatedDevice:
         """A device, to flip its fault switches (`silent`, `not_available`)."""
@@ -202,6 +208,22 @@ class MasterBusSimulator:
                 port.write(message, source)
             if source is not self:
                 self._react(message)
+            elif self.display is not None:
+                self._show_display(message, self.display)
+
+    @staticmethod
+    def _show_display(frame: can.Message, display: MasterView) -> None:
+        """The display hears what the devices say."""
+        if frame.is_error_frame:
+            return
+        try:
+            message = decode_frame(frame.arbitration_id, bytes(frame.data))
+        except FrameError:
+            return
+        if isinstance(message, Announcement):
+            display.announced(message.address)
+        else:
+            display.hear(message)
 
     def _react(self, frame: can.Message) -> None:
         if frame.is_error_frame or not frame.is_extended_id:
@@ -223,45 +245,26 @@ class MasterBusSimulator:
             for reply in device.handle(message, time.monotonic() - self._started):
                 self._emit(reply)
 
-    # --- a MasterView polling the shunt (for listen-only masters) -----------------
+    # --- a MasterView that boots, then polls the shunt (for listen-only masters) -----
 
-    async def _run_display(self) -> None:
-        heartbeat_every, poll_every = self._display_timing
-        last_heartbeat = -heartbeat_every
-        shunt = next(d for d in self.devices.values() if d.name.startswith("MSH"))
-        self._display_requests(self._identity_requests(shunt))
+    async def _run_display(self, display: MasterView) -> None:
+        # The heartbeat keeps its own beat, whatever the display is busy with.
+        async with asyncio.TaskGroup() as display_tasks:
+            display_tasks.create_task(self._run_display_heartbeat(display))
+            display_tasks.create_task(self._run_display_pages(display))
+
+    async def _run_display_heartbeat(self, display: MasterView) -> None:
+        heartbeat_every, _ = self._display_timing
         while True:
-            now = time.monotonic()
-            if now - last_heartbeat >= heartbeat_every:
-                last_heartbeat = now
-                self._display_requests([Heartbeat(DISPLAY_ADDRESS)])
+            display.heartbeat()
+            await asyncio.sleep(heartbeat_every)
+
+    async def _run_display_pages(self, display: MasterView) -> None:
+        _, poll_every = self._display_timing
+        shunt = next(d.address for d in self.devices.values() if d.name.startswith("MSH"))
+        await display.boot(until=shunt)
+        while True:
+            await display.boot()
             for field in (1, 2):  # volts and amps, as on a MasterView favourites page
-                self._display_requests(self._field_requests(shunt, field))
+                await display.show(shunt, field)
             await asyncio.sleep(poll_every)
-
-    def _display_requests(self, requests: Iterable[Message]) -> None:
-        for request in requests:
-            self.submit(_as_can(request), DISPLAY_ADDRESS)
-
-    @staticmethod
-    def _string_requests(device: SimulatedDevice, text: str) -> list[Message]:
-        if not text:
-            return []
-        sid = device.string_id(text)
-        return [StringChunkRequest(device.address, sid, seq) for seq in range(len(text) // 4 + 1)]
-
-    def _identity_requests(self, device: SimulatedDevice) -> list[Message]:
-        requests: list[Message] = [StringIdRequest(device.address, kind) for kind in (1, 2, 3)]
-        for text in (device.article, device.serial, device.name):
-            requests += self._string_requests(device, text)
-        return requests
-
-    def _field_requests(self, device: SimulatedDevice, field: int) -> list[Message]:
-        # A MasterView re-reads the metadata every time it shows a value.
-        spec = device.fields[field]
-        attributes = (Attribute.NAME, Attribute.UNIT, Attribute.VISUALISATION, Attribute.STEP)
-        requests: list[Message] = [MetadataRequest(device.address, a, field) for a in attributes]
-        requests += self._string_requests(device, spec.name) + self._string_requests(
-            device, spec.unit
-        )
-        return [*requests, ValueRequest(device.address, field)]

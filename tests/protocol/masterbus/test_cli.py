@@ -94,3 +94,32 @@ def test_scan_lists_the_simulated_devices() -> None:
     finally:
         simulator.terminate()
         assert simulator.wait(timeout=60) == 0
+
+
+def test_decode_learns_a_display_boot_from_a_capture() -> None:
+    capture = ROOT / "tests" / "fixtures" / "masterbus" / "masterview_boot.log"
+    result = run("-m", LIBRARY, "decode", str(capture))
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    frames = [r for r in records if "time" in r]
+    assert not [r for r in frames if "error" in r]  # every frame decodes
+    devices = {r["device"]: r for r in records if "device" in r}
+    assert set(devices) == {"0x1A94C7", "0x6DB09B"}
+    shunt = devices["0x6DB09B"]
+    assert shunt["identity"] == {
+        "article": "77020115",
+        "serial": "KL21S0412",
+        "name": "MSH Battery",
+        "firmware": "2.04",
+    }
+    assert shunt["groups"][0] == {"name": "Monitoring", "fields": [0, 4, 3, 1, 2, 5, 10, 11]}
+    units = {f["field"]: (f["name"], f["unit"]) for f in shunt["fields"]}
+    assert units[1] == ("Battery", "V")
+    assert units[2] == ("Battery", "A")
+    assert units[3] == ("Cap. consumed", "Ah")
+    assert shunt["rejected"] == ["08 3f", "09 04"]
+    assert shunt["values"]["1"] == pytest.approx(12.9, abs=1e-3)
+    combi = devices["0x1A94C7"]
+    assert combi["identity"]["name"] == "MCU Combi"
+    assert combi["identity"]["serial"] == ""  # never answered
+    assert {f["field"]: f["unit"] for f in combi["fields"]}[0x07] == "A"

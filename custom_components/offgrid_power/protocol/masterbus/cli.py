@@ -88,16 +88,23 @@ def decode_log(lines: Iterable[can.Message], out: TextIO) -> None:
                     key = f"{'btm3:' if isinstance(message, Btm3Value) else ''}{message.field}"
                     values.setdefault(message.address, {})[key] = message.value
         out.write(json.dumps(record) + "\n")
-    for address in sorted(set(counters) | set(values)):
+    for address in sorted(set(counters) | set(values) | set(learner.addresses())):
         identity = learner.identity(address)
+        schema = learner.schema(address)
         device = {
             "device": format_address(address),
             "change_counter": counters.get(address),
             "identity": asdict(identity) if identity else None,
-            "fields": _fields_json(learner.schema(address)),
+            "groups": _groups_json(schema),
+            "fields": _fields_json(schema),
             "values": values.get(address, {}),
+            "rejected": [bytes(head).hex(" ") for head in learner.rejected(address)],
         }
         out.write(json.dumps(device) + "\n")
+
+
+def _groups_json(schema: DeviceSchema) -> list[dict[str, Any]]:
+    return [{"name": g.name, "fields": list(g.fields)} for g in schema.groups]
 
 
 def _fields_json(schema: DeviceSchema) -> list[dict[str, Any]]:
@@ -141,7 +148,7 @@ def device_json(device: Device) -> dict[str, Any]:
         "online": device.online,
         "change_counter": device.change_counter,
         "identity": asdict(device.identity) if device.identity else None,
-        "groups": [{"name": g.name, "fields": list(g.fields)} for g in device.schema.groups],
+        "groups": _groups_json(device.schema),
         "fields": _fields_json(device.schema),
     }
 

@@ -432,7 +432,7 @@ class MasterBusSession:
     def _learn_passively(self, address: int) -> None:
         device = self._device(address)
         cached = self.cache.by_address(address)
-        identity = cached.identity if cached else self._learner.identity(address)
+        identity = cached.identity if cached else self._learner.keyed_identity(address)
         schema = cached.schema if cached else self._learner.schema(address)
         if (identity, schema) != (device.identity, device.schema):
             self._set_device(replace(device, identity=identity, schema=schema))
