@@ -16,7 +16,7 @@ NEWEST    := Home Assistant 2026.10.4
 setup: $(VENV)/.installed $(VENV_ESP)/.installed setup-newest
 
 # The floor: the oldest release we support, and the one the demo runs.
-$(VENV)/.installed: requirements/ha-2025.4.txt requirements/test.txt requirements/ha-components.txt scripts/build-venv scripts/ha_requirements.py
+$(VENV)/.installed: requirements/ha-2025.4.txt requirements/test.txt requirements/browser.txt requirements/ha-components.txt scripts/build-venv scripts/ha_requirements.py
 	scripts/build-venv "$$(scripts/find-python 3.13 3.14)" $(VENV) requirements/ha-2025.4.txt
 
 # The newest release (requirements/ha-2026.10.txt), on Python >= 3.14.2.
