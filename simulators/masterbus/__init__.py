@@ -2,11 +2,14 @@
 interface, an SLCAN TCP server and the ESP32 UDP bridge format."""
 
 from .devices import FieldSpec, SimulatedDevice, default_devices
+from .faults import LinkFault, LinkFaults
 from .network import DISPLAY_ADDRESS, MasterBusSimulator
 
 __all__ = [
     "DISPLAY_ADDRESS",
     "FieldSpec",
+    "LinkFault",
+    "LinkFaults",
     "MasterBusSimulator",
     "SimulatedDevice",
     "default_devices",

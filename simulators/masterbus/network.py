@@ -35,6 +35,7 @@ from custom_components.offgrid_power.protocol.masterbus.errors import FrameError
 
 from .devices import SimulatedDevice, default_devices
 from .display import MasterView
+from .faults import LinkFaults
 from .ports import BridgeEndpoint, SlcanServer, VirtualPort
 
 MASTERBUS_BITRATE = 250_000
@@ -90,6 +91,11 @@ class MasterBusSimulator:
         )
         self._display_timing = (display_heartbeat, display_poll)
         self._ports: list[_Port] = []
+        # What the SLCAN and bridge links do to the frames they send (fault injection).
+        self.link_faults = LinkFaults()
+        # Replies of a held device wait here until released (late replies).
+        self.held: dict[int, list[Message]] = {}
+        self._held_changed = asyncio.Event()
         self._slcan: SlcanServer | None = None
         self._bridge: BridgeEndpoint | None = None
         self._wire: asyncio.Queue[tuple[can.Message, object]] = asyncio.Queue()
@@ -118,11 +124,11 @@ class MasterBusSimulator:
         if self._virtual_channel is not None:
             self._ports.append(VirtualPort(self, self._virtual_channel))
         if self._slcan_port is not None:
-            self._slcan = SlcanServer(self)
+            self._slcan = SlcanServer(self, self.link_faults)
             await self._slcan.start("127.0.0.1", self._slcan_port)
             self._ports.append(self._slcan)
         if self._bridge_port is not None:
-            self._bridge = BridgeEndpoint(self, self._bridge_peers)
+            self._bridge = BridgeEndpoint(self, self._bridge_peers, self.link_faults)
             await self._bridge.start("127.0.0.1", self._bridge_port)
             self._ports.append(self._bridge)
         if self.display is not None:
@@ -182,6 +188,29 @@ class MasterBusSimulator:
         """A firmware update: new version, new change counter, a fresh announcement."""
         self.devices[address].firmware = firmware
         self.bump_change_counter(address)
+
+    def hold(self, address: int) -> None:
+        """The device's replies wait until `release`: they come after the master's time-out."""
+        self.held.setdefault(address, [])
+
+    async def until_held(self, address: int, count: int) -> None:
+        """Wait until `count` replies of the device are held."""
+        while len(self.held[address]) < count:
+            self._held_changed.clear()
+            await self._held_changed.wait()
+
+    def release(self, address: int, count: int | None = None) -> None:
+        """Send the first `count` held replies (all by default); the rest stay held."""
+        replies = self.held[address]
+        count = len(replies) if count is None else count
+        for reply in replies[:count]:
+            self._emit(reply)
+        del replies[:count]
+
+    def stop_holding(self, address: int) -> None:
+        """Send every held reply and answer on time again."""
+        self.release(address)
+        del self.held[address]
 
     def inject_error_frame(self) -> None:
         """A controller error report (RX passive), as SocketCAN delivers them."""
@@ -243,7 +272,11 @@ class MasterBusSimulator:
         device = self.devices.get(message.address)
         if device is not None:
             for reply in device.handle(message, time.monotonic() - self._started):
-                self._emit(reply)
+                if device.address in self.held:
+                    self.held[device.address].append(reply)
+                    self._held_changed.set()
+                else:
+                    self._emit(reply)
 
     # --- a MasterView that boots, then polls the shunt (for listen-only masters) -----
 

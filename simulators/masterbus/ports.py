@@ -26,6 +26,8 @@ from custom_components.offgrid_power.protocol.masterbus.bridge import (
 )
 from custom_components.offgrid_power.protocol.masterbus.errors import FrameError
 
+from .faults import LinkFaults
+
 _LOGGER = logging.getLogger(__name__)
 
 
@@ -93,8 +95,9 @@ class SlcanServer:
 
     _OK, _ERROR = b"\r", b"\x07"
 
-    def __init__(self, network: Network) -> None:
+    def __init__(self, network: Network, faults: LinkFaults) -> None:
         self._network = network
+        self._faults = faults
         self._server: asyncio.Server | None = None
         self._open: dict[asyncio.StreamWriter, bool] = {}
 
@@ -108,8 +111,12 @@ class SlcanServer:
 
     def write(self, message: can.Message, source: object) -> None:
         line = slcan_line(message)
+        if line is not None:
+            self._faults.send(message, line, lambda payload: self._send(payload, source))
+
+    def _send(self, line: bytes, source: object) -> None:
         for writer, is_open in self._open.items():
-            if line and is_open and writer is not source and not writer.is_closing():
+            if is_open and writer is not source and not writer.is_closing():
                 writer.write(line)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -117,7 +124,9 @@ class SlcanServer:
         try:
             while True:
                 line = (await reader.readuntil(b"\r")).decode("ascii", "replace").strip("\r\n")
-                writer.write(self._command(writer, line))
+                reply = self._command(writer, line)
+                if not self._faults.stalled:
+                    writer.write(reply)
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
             pass
         finally:
@@ -159,8 +168,9 @@ class SlcanServer:
 class BridgeEndpoint(asyncio.DatagramProtocol):
     """Plays the ESP32 bridge: frames to every known peer, frames from any peer."""
 
-    def __init__(self, network: Network, peers: list[tuple[str, int]]) -> None:
+    def __init__(self, network: Network, peers: list[tuple[str, int]], faults: LinkFaults) -> None:
         self._network = network
+        self._faults = faults
         self.peers = list(peers)
         self.datagrams_rejected = 0
         self._transport: asyncio.DatagramTransport | None = None
@@ -194,6 +204,11 @@ class BridgeEndpoint(asyncio.DatagramProtocol):
         if self._transport is None or self._transport.is_closing():
             return
         datagram = encode_datagram([record_from_message(message)])
+        self._faults.send(message, datagram, lambda payload: self._send(payload, source))
+
+    def _send(self, datagram: bytes, source: object) -> None:
+        if self._transport is None or self._transport.is_closing():
+            return
         for peer in self.peers:
             if peer != source:
                 self._transport.sendto(datagram, peer)

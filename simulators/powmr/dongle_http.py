@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from enum import StrEnum
+import json
 from typing import Any
 
 from aiohttp import web
@@ -30,6 +31,9 @@ class DongleFault(StrEnum):
     INVALID = "invalid"  # valid_info 0, values stale
     MISSING_KEYS = "missing_keys"
     STALL = "stall"  # no answer until the emulator stops
+    NOT_JSON = "not_json"  # an HTML error page with status 200, as a captive portal sends
+    NOT_UTF8 = "not_utf8"  # the document in Latin-1 with a non-ASCII name
+    CUT = "cut"  # the link is lost half-way through the body
 
 
 def status_document(model: FamilyAModel, schema: DongleSchema) -> dict[str, dict[str, float]]:
@@ -121,7 +125,7 @@ class DongleEmulator:
             await self._runner.cleanup()
             self._runner = None
 
-    async def _status(self, request: web.Request) -> web.Response:
+    async def _status(self, request: web.Request) -> web.StreamResponse:
         if self.fault is DongleFault.STALL:
             await self._stopping.wait()
         if self.fault is DongleFault.HTTP_500:
@@ -132,4 +136,23 @@ class DongleEmulator:
         if self.fault is DongleFault.MISSING_KEYS:
             del document["dc"]
             document["ac"].pop("output_watts")
-        return web.json_response(document)
+        body = json.dumps(document).encode()
+        if self.fault is DongleFault.NOT_JSON:
+            return web.Response(text="<html><body>Loading…</body></html>", content_type="text/html")
+        if self.fault is DongleFault.NOT_UTF8:
+            text = json.dumps({**document, "name": "Wechselrichter Süd"}, ensure_ascii=False)
+            return web.Response(body=text.encode("latin-1"), content_type="application/json")
+        if self.fault is DongleFault.CUT:
+            return await self._cut(request, body)
+        return web.Response(body=body, content_type="application/json")
+
+    @staticmethod
+    async def _cut(request: web.Request, body: bytes) -> web.StreamResponse:
+        """Announce the whole body, send half of it, and drop the connection."""
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        response.content_length = len(body)
+        await response.prepare(request)
+        await response.write(body[: len(body) // 2])
+        assert request.transport is not None
+        request.transport.close()
+        return response

@@ -144,6 +144,16 @@ class PowmrSimulator:
                 raise ValueError("the ESP32 dongle firmware talks to Family A units only")
             self.http_port = await self.dongle.start(LOOPBACK, config.http_port)
 
+    def unplug_serial(self) -> None:
+        """Pull the serial adapter out while the client has it open."""
+        assert self._pty is not None, "started without a serial port"
+        self._pty.unplug()
+
+    def replug_serial(self) -> None:
+        """Plug the serial adapter in again, behind the same path."""
+        assert self._pty is not None, "started without a serial port"
+        self._pty.replug()
+
     def _hooks(self, framer: FramerType = FramerType.RTU) -> dict[str, Any]:
         hook = self.unit.packet_hook(has_crc=framer is FramerType.RTU)
         return {"ignore_missing_devices": True, "trace_packet": hook}

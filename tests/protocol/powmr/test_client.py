@@ -17,6 +17,7 @@ from custom_components.offgrid_power.protocol.powmr import (
     TransportConfig,
     TransportKind,
 )
+from custom_components.offgrid_power.protocol.powmr.backoff import Backoff
 from simulators.powmr import Fault, Refusal
 
 from .conftest import ALL_TRANSPORTS, SimulatorFactory, endpoint_options, transport_to
@@ -225,3 +226,29 @@ async def test_dropped_write_times_out_then_succeeds(make_simulator: SimulatorFa
         with pytest.raises(PowmrTimeoutError):
             await client.write_setting("output_source_priority", "sbu")
         assert await client.write_setting("output_source_priority", "sbu") == "sbu"
+
+
+async def test_serial_adapter_unplugged_while_polling(make_simulator: SimulatorFactory) -> None:
+    simulator = await make_simulator(serial=True)
+    transport = transport_to(simulator, TransportKind.SERIAL, timeout=1.0)
+    async with PowmrClient(
+        transport, PowmrFamily.FAMILY_A, backoff=Backoff(initial=0.05, maximum=0.05)
+    ) as client:
+        before = await client.read_snapshot()
+        simulator.unplug_serial()
+        # The poll fails as a link error (nothing invented, no hang) and so does
+        # every reconnect while the adapter is out.
+        for _ in range(3):
+            with pytest.raises(PowmrError):
+                async with asyncio.timeout(30):
+                    await client.read_snapshot()
+        simulator.replug_serial()
+        async with asyncio.timeout(60):
+            while True:
+                try:
+                    after = await client.read_snapshot()
+                    break
+                except PowmrConnectionError:
+                    await asyncio.sleep(0.05)  # the back-off before the next reconnect
+        assert after["battery_voltage"] is not None
+        assert before["battery_voltage"] is not None

@@ -95,6 +95,27 @@ async def test_emulator_faults(make_simulator: SimulatorFactory) -> None:
         assert (await client.read_snapshot())["battery_voltage"] is not None
 
 
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        (DongleFault.NOT_JSON, PowmrInvalidDataError),
+        (DongleFault.NOT_UTF8, PowmrInvalidDataError),
+        (DongleFault.CUT, PowmrConnectionError),
+    ],
+)
+async def test_bad_bodies_are_refused_then_recover(
+    make_simulator: SimulatorFactory, fault: DongleFault, error: type[Exception]
+) -> None:
+    simulator = await make_simulator(http_port=0)
+    async with aiohttp.ClientSession() as session:
+        client = DongleClient(session, "127.0.0.1", simulator.http_port or 0, timeout=30.0)
+        simulator.dongle.fault = fault
+        with pytest.raises(error):  # no snapshot at all: nothing is made up from half a body
+            await client.read_snapshot()
+        simulator.dongle.fault = DongleFault.NONE
+        assert (await client.read_snapshot())["battery_voltage"] is not None
+
+
 async def test_unreachable_dongle(unused_tcp_port: int) -> None:
     async with aiohttp.ClientSession() as session:
         with pytest.raises(PowmrConnectionError):

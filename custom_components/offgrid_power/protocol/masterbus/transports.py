@@ -22,6 +22,7 @@ import can
 from ..redact import mask_address_in, safe_address
 from .bridge import HOST_PORT, BridgeBus, parse_endpoint
 from .errors import TransportError
+from .slcan import TolerantSlcanBus
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -76,8 +77,7 @@ def open_bus(config: TransportConfig) -> can.BusABC:
             case Interface.SLCAN:
                 # A TCP bridge needs no settle time; a USB serial adapter does.
                 settle = 0.0 if "://" in config.channel else 2.0
-                return can.Bus(
-                    interface="slcan",
+                return TolerantSlcanBus(
                     channel=config.channel,
                     bitrate=config.bitrate,
                     sleep_after_open=settle,

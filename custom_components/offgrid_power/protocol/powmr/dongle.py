@@ -132,6 +132,21 @@ def parse_body(body: bytes) -> object:
         raise PowmrInvalidDataError("status document is not valid JSON") from err
 
 
+async def _read_body(response: aiohttp.ClientResponse) -> bytes:
+    """The whole body, or just over the limit (enough to know it is too large).
+
+    One `read(n)` returns only what has arrived so far, a part of the body when
+    it comes in several segments; reading to the end also makes a link lost
+    mid-body an `aiohttp.ClientPayloadError` rather than half a document.
+    """
+    body = bytearray()
+    async for chunk in response.content.iter_any():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            break
+    return bytes(body)
+
+
 def _depth(text: str) -> int:
     """An upper bound of the nesting depth (brackets inside strings count too)."""
     depth = deepest = 0
@@ -167,8 +182,7 @@ class DongleClient:
             ) as response:
                 if response.status != 200:
                     raise PowmrConnectionError(f"{self._shown_url} answered HTTP {response.status}")
-                # One byte over the limit is enough to know the body is too large.
-                body = await response.content.read(MAX_BODY_BYTES + 1)
+                body = await _read_body(response)
         except TimeoutError as err:
             raise PowmrTimeoutError(
                 f"{self._shown_url} did not answer in {self.timeout} s"
