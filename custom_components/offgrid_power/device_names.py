@@ -17,11 +17,14 @@ def unique_device_name(hass: HomeAssistant, wanted: str, identifier: tuple[str, 
     """``wanted``, or ``wanted 2``, ``wanted 3``… when another of our devices has it."""
     own: dr.DeviceEntry | None = None
     taken: set[str] = set()
-    for device in dr.async_get(hass).devices.values():
-        if identifier in device.identifiers:
-            own = device
-        elif any(domain == DOMAIN for domain, _ in device.identifiers):
-            taken.update(name for name in (device.name, device.name_by_user) if name)
+    registry = dr.async_get(hass)
+    # Through our entries rather than the registry's mapping, which newer releases deprecate.
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+            if identifier in device.identifiers:
+                own = device
+            elif any(domain == DOMAIN for domain, _ in device.identifiers):
+                taken.update(name for name in (device.name, device.name_by_user) if name)
     if own is not None and own.name is not None and _numbered(own.name, wanted):
         return own.name
     name, number = wanted, 1
