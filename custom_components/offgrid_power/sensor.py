@@ -35,7 +35,12 @@ from homeassistant.util import dt as dt_util
 from .energy import Counter, CounterExtraStoredData
 from .entity import OffGridEntity, OffGridEntityDescription
 from .models import platform_entry_setup
-from .victron.const import ENERGY_HOLD_INTERVAL, ENERGY_STATE_DECIMALS
+from .victron.const import (
+    ENERGY_HOLD_INTERVAL,
+    ENERGY_MIN_INTERVAL,
+    ENERGY_STATE_DECIMALS,
+    STATE_MIN_INTERVAL,
+)
 from .victron.descriptions import (
     COUNTER_NATIVE,
     ENERGY_DESCRIPTIONS,
@@ -43,6 +48,7 @@ from .victron.descriptions import (
     energy_counter,
 )
 from .victron.feed import VictronProcessor
+from .victron.write_policy import ThrottledWrites, WritePolicy
 
 PARALLEL_UPDATES = 0
 
@@ -164,18 +170,40 @@ def sensor_for(
     return OffGridSensor(coordinator, description, device_info, unique_id_prefix)
 
 
-class VictronSensor(PassiveBluetoothProcessorEntity[VictronProcessor], SensorEntity):
-    """A field of the device's advertisement."""
+class VictronSensor(
+    ThrottledWrites, PassiveBluetoothProcessorEntity[VictronProcessor], SensorEntity
+):
+    """A field of the device's advertisement, written as ``victron.write_policy`` says."""
 
     entity_description: SensorEntityDescription
+
+    def __init__(
+        self,
+        processor: VictronProcessor,
+        entity_key: PassiveBluetoothEntityKey,
+        description: SensorEntityDescription,
+    ) -> None:
+        super().__init__(processor, entity_key, description)
+        self._write_policy = WritePolicy(
+            STATE_MIN_INTERVAL, description.suggested_display_precision
+        )
 
     @property
     def native_value(self) -> StateType:
         value: StateType = self.processor.entity_data.get(self.entity_key)
         return value
 
+    def _offered_state(self) -> Any:
+        return self.native_value
 
-class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], CounterSensor):
+    @callback
+    def _handle_processor_update(self, new_data: PassiveBluetoothDataUpdate[Any] | None) -> None:
+        self.async_offer_state()
+
+
+class VictronEnergySensor(
+    ThrottledWrites, PassiveBluetoothProcessorEntity[VictronProcessor], CounterSensor
+):
     """A kWh total fed by the readings of its input; survives restarts, only grows.
 
     The processor calls it when its input (a power, or yield today) changes;
@@ -183,7 +211,8 @@ class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Cou
     counter is the same one ``sensor.OffGridEnergySensor`` keeps for polled
     families and is restored the same way (``sensor.CounterSensor``). Only
     live readings feed it: the processor hands restored values out before
-    the entity listens, and they are old.
+    the entity listens, and they are old. Its state is written at a bounded
+    rate (``victron.write_policy``).
     """
 
     entity_description: VictronEnergyDescription
@@ -198,6 +227,7 @@ class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Cou
         super().__init__(processor, entity_key, energy_description)
         self._counter = energy_counter(energy_description)
         self._last_input: float | None = None
+        self._write_policy = WritePolicy(ENERGY_MIN_INTERVAL, ENERGY_STATE_DECIMALS)
 
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
@@ -223,7 +253,7 @@ class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Cou
             # The device went away: never integrate across the gap.
             self._last_input = None
             self._counter.interrupt()
-            self.async_write_ha_state()
+            self.async_offer_state()
             return
         value = self.processor.entity_data.get(self.entity_key)
         self._last_input = value if isinstance(value, float | int) else None
@@ -243,11 +273,13 @@ class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Cou
             heard_ago = max(MONOTONIC_TIME() - last.time, 0.0)
             self._feed(self._last_input, dt_util.utcnow().timestamp() - heard_ago)
 
+    def _offered_state(self) -> Any:
+        return self.native_value
+
     def _feed(self, value: float | None, at: float | None = None) -> None:
-        shown = self.native_value
         at = dt_util.utcnow().timestamp() if at is None else at
-        if self._counter.add(value, at) and self.native_value != shown:
-            self.async_write_ha_state()
+        if self._counter.add(value, at):
+            self.async_offer_state()
 
 
 def bluetooth_sensor_for(
