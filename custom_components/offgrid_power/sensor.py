@@ -36,7 +36,12 @@ from .energy import Counter, CounterExtraStoredData, Restorable, counter_time
 from .entity import OffGridEntity, OffGridEntityDescription
 from .models import platform_entry_setup
 from .solar_day import SolarDay
-from .victron.const import ENERGY_HOLD_INTERVAL, ENERGY_STATE_DECIMALS
+from .victron.const import (
+    ENERGY_HOLD_INTERVAL,
+    ENERGY_MIN_INTERVAL,
+    ENERGY_STATE_DECIMALS,
+    STATE_MIN_INTERVAL,
+)
 from .victron.descriptions import (
     COUNTER_NATIVE,
     ENERGY_DESCRIPTIONS,
@@ -46,6 +51,7 @@ from .victron.descriptions import (
     solar_day,
 )
 from .victron.feed import VictronProcessor
+from .victron.write_policy import ThrottledWrites, WritePolicy
 
 PARALLEL_UPDATES = 0
 
@@ -167,19 +173,39 @@ def sensor_for(
     return OffGridSensor(coordinator, description, device_info, unique_id_prefix)
 
 
-class VictronSensor(PassiveBluetoothProcessorEntity[VictronProcessor], SensorEntity):
-    """A field of the device's advertisement."""
+class VictronSensor(
+    ThrottledWrites, PassiveBluetoothProcessorEntity[VictronProcessor], SensorEntity
+):
+    """A field of the device's advertisement, written as ``victron.write_policy`` says."""
 
     entity_description: SensorEntityDescription
+
+    def __init__(
+        self,
+        processor: VictronProcessor,
+        entity_key: PassiveBluetoothEntityKey,
+        description: SensorEntityDescription,
+    ) -> None:
+        super().__init__(processor, entity_key, description)
+        self._write_policy = WritePolicy(
+            STATE_MIN_INTERVAL, description.suggested_display_precision
+        )
 
     @property
     def native_value(self) -> StateType:
         value: StateType = self.processor.entity_data.get(self.entity_key)
         return value
 
+    def _offered_state(self) -> Any:
+        return self.native_value
+
+    @callback
+    def _handle_processor_update(self, new_data: PassiveBluetoothDataUpdate[Any] | None) -> None:
+        self.async_offer_state()
+
 
 class VictronEnergySensor(
-    PassiveBluetoothProcessorEntity[VictronProcessor], CounterSensor[Counter]
+    ThrottledWrites, PassiveBluetoothProcessorEntity[VictronProcessor], CounterSensor[Counter]
 ):
     """A kWh total fed by the readings of its input; survives restarts, only grows.
 
@@ -188,7 +214,8 @@ class VictronEnergySensor(
     counter is the same one ``sensor.OffGridEnergySensor`` keeps for polled
     families and is restored the same way (``sensor.CounterSensor``). Only
     live readings feed it: the processor hands restored values out before
-    the entity listens, and they are old.
+    the entity listens, and they are old. Its state is written at a bounded
+    rate (``victron.write_policy``).
     """
 
     entity_description: VictronEnergyDescription
@@ -203,6 +230,7 @@ class VictronEnergySensor(
         super().__init__(processor, entity_key, energy_description)
         self._counter = energy_counter(energy_description)
         self._last_input: float | None = None
+        self._write_policy = WritePolicy(ENERGY_MIN_INTERVAL, ENERGY_STATE_DECIMALS)
 
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
@@ -228,7 +256,7 @@ class VictronEnergySensor(
             # The device went away: never integrate across the gap.
             self._last_input = None
             self._counter.interrupt()
-            self.async_write_ha_state()
+            self.async_offer_state()
             return
         value = self.processor.entity_data.get(self.entity_key)
         self._last_input = value if isinstance(value, float | int) else None
@@ -248,11 +276,13 @@ class VictronEnergySensor(
             heard_ago = max(MONOTONIC_TIME() - last.time, 0.0)
             self._feed(self._last_input, counter_time(self.hass) - heard_ago)
 
+    def _offered_state(self) -> Any:
+        return self.native_value
+
     def _feed(self, value: float | None, at: float | None = None) -> None:
-        shown = self.native_value
         at = counter_time(self.hass) if at is None else at
-        if self._counter.add(value, at) and self.native_value != shown:
-            self.async_write_ha_state()
+        if self._counter.add(value, at):
+            self.async_offer_state()
 
 
 class VictronSolarDaySensor(

@@ -20,3 +20,7 @@ ENERGY_MAX_STEP_SECONDS: Final = 90.0
 ENERGY_STATE_DECIMALS: Final = 3
 # Bounds how fast a yield-today counter can plausibly grow (kW).
 MAX_SOLAR_POWER_KW: Final = 50.0
+# Recorder load (see write_policy): a change that shows is written at most this
+# often, well within FALLBACK_AVAILABILITY_SECONDS; an energy total less often.
+STATE_MIN_INTERVAL: Final = 10.0
+ENERGY_MIN_INTERVAL: Final = 60.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -29,6 +30,16 @@ from .conftest import (
 
 VEBUS_KEY = "da3f5fa2860cb1cf86ba7a6d1d16b9dd"
 RUNTIME = "custom_components.offgrid_power.sensor"
+
+
+@pytest.fixture(autouse=True)
+def _write_every_change() -> Iterator[None]:
+    """The counters' arithmetic, not the write policy (test_write_policy): no holding back."""
+    with (
+        patch(f"{RUNTIME}.STATE_MIN_INTERVAL", 0.0),
+        patch(f"{RUNTIME}.ENERGY_MIN_INTERVAL", 0.0),
+    ):
+        yield
 
 
 def _value(hass: HomeAssistant, key: str) -> float:
