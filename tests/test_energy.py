@@ -312,3 +312,154 @@ def test_native_counter_property(steps: list[tuple[object, float]]) -> None:
         span = max(max(seen) - min(seen) if seen else 0.0, MAX_RESTART_GAP_S) + 1
         assert grown <= MAX_KW * span / HOUR * (1 + 1e-9)
         previous = lifetime.total_kwh
+
+
+# --- monotonic time: the wall clock jumps (NTP, RTC), the counters' clock does not ---
+#
+# The HA layer feeds every counter Home Assistant's monotonic clock
+# (``energy.counter_time``); the wall clock only links two runs of the native
+# counter. These runs drive both clocks the way a host does: monotonic time
+# only moves forward (by any amount, a suspended host included) and starts over
+# at a restart, the wall clock moves with it and also jumps either way.
+
+RESTART = "restart"
+WALL_JUMP = "wall_jump"
+YEAR = 365 * 24 * HOUR
+forward = st.one_of(
+    st.floats(min_value=0, max_value=600),
+    st.sampled_from([0.0, 1e-9, 1.0, 299.999, 300.0, 300.001, HOUR, YEAR]),
+)
+wall_jumps = st.one_of(
+    st.floats(min_value=-2 * YEAR, max_value=2 * YEAR),
+    st.sampled_from([YEAR, -YEAR, MAX_RESTART_GAP_S, MAX_RESTART_GAP_S + 1]),
+)
+host_steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("sample"), readings, forward),
+        st.tuples(st.just(WALL_JUMP), st.none(), wall_jumps),
+        st.tuples(st.just(RESTART), st.none(), st.floats(min_value=0, max_value=1e6)),
+    ),
+    max_size=80,
+)
+
+
+class HostClocks:
+    """A host's monotonic clock and its wall clock, which NTP may move."""
+
+    def __init__(self) -> None:
+        self.monotonic = 12_345.0
+        self.wall = 1_700_000_000.0
+
+    def tick(self, seconds: float) -> float:
+        self.monotonic += seconds
+        self.wall += seconds
+        return self.monotonic
+
+    def reboot(self, boot_monotonic: float, downtime: float) -> None:
+        self.monotonic = boot_monotonic
+        self.wall += downtime
+
+
+@PROPERTY
+@given(host_steps, st.floats(1, 600))
+def test_energy_counter_on_monotonic_time_ignores_wall_clock_jumps(
+    steps: list[tuple[str, object, float]], max_step: float
+) -> None:
+    clocks = HostClocks()
+    counter = EnergyCounter(max_step=max_step)
+    previous, last_at = 0.0, None
+    for kind, value, amount in steps:
+        if kind == WALL_JUMP:
+            clocks.wall += amount  # the counter never sees it
+            assert counter.total_kwh == previous
+            continue
+        if kind == RESTART:
+            stored = counter.as_dict()
+            clocks.reboot(amount, HOUR)
+            counter = EnergyCounter(max_step=max_step)
+            counter.restore(stored)
+            assert counter.total_kwh == previous
+            last_at = None
+            continue
+        at = clocks.tick(amount)
+        counter.add(value, at)  # type: ignore[arg-type]
+        grown = counter.total_kwh - previous
+        assert math.isfinite(counter.total_kwh)
+        assert grown >= 0
+        # Physical bound per step: the top power over the monotonic time since
+        # the previous sample of this run, never over more than max_step.
+        elapsed = 0.0 if last_at is None else at - last_at
+        bridged = elapsed if elapsed <= max_step else 0.0
+        assert grown <= counter.max_power_w * bridged / 3_600_000 * (1 + 1e-9)
+        previous, last_at = counter.total_kwh, at
+
+
+@PROPERTY
+@given(host_steps)
+def test_native_counter_on_monotonic_time_ignores_wall_clock_jumps(
+    steps: list[tuple[str, object, float]],
+) -> None:
+    clocks = HostClocks()
+
+    def accumulator() -> NativeCounterAccumulator:
+        return NativeCounterAccumulator(max_power_kw=MAX_KW, wall_clock=lambda: clocks.wall)
+
+    lifetime = accumulator()
+    previous = 0.0
+    run_start = clocks.monotonic
+    # What the physics allows in all: the monotonic time of every run, a second
+    # per reading (the bound's floor) and one bounded bridge per restart. Wall-
+    # clock jumps add nothing to it, however far they go.
+    allowed_s = 0.0
+    for kind, value, amount in steps:
+        if kind == WALL_JUMP:
+            clocks.wall += amount
+            assert lifetime.total_kwh == previous
+            continue
+        if kind == RESTART:
+            stored = lifetime.as_dict()
+            clocks.reboot(amount, HOUR)
+            lifetime = accumulator()
+            lifetime.restore(stored)
+            assert lifetime.total_kwh == previous
+            run_start = clocks.monotonic
+            allowed_s += MAX_RESTART_GAP_S
+            continue
+        at = clocks.tick(amount)
+        allowed_s += amount + 1
+        lifetime.add(value, at)  # type: ignore[arg-type]
+        grown = lifetime.total_kwh - previous
+        assert math.isfinite(lifetime.total_kwh)
+        assert grown >= 0
+        # Per step: the bound over this run's monotonic time, or one restart bridge.
+        span = max(at - run_start, MAX_RESTART_GAP_S) + 1
+        assert grown <= MAX_KW * span / HOUR * (1 + 1e-9)
+        assert lifetime.total_kwh <= MAX_KW * allowed_s / HOUR * (1 + 1e-9)
+        previous = lifetime.total_kwh
+
+
+def test_a_year_forward_on_the_wall_clock_gives_a_corrupt_reading_no_room() -> None:
+    """Live: NTP moves the wall clock a year on, monotonic time moves 10 s."""
+    clocks = HostClocks()
+    lifetime = NativeCounterAccumulator(max_power_kw=MAX_KW, wall_clock=lambda: clocks.wall)
+    lifetime.add(1.0, clocks.tick(10))
+    clocks.wall += YEAR
+    lifetime.add(400.0, clocks.tick(10))  # corrupt: 399 kWh
+    lifetime.add(1.001, clocks.tick(10))
+    assert lifetime.total_kwh == pytest.approx(0.001)
+
+
+def test_an_oscillating_wall_clock_neither_credits_nor_breaks_the_chain() -> None:
+    clocks = HostClocks()
+    counter = EnergyCounter(max_step=300)
+    lifetime = NativeCounterAccumulator(max_power_kw=MAX_KW, wall_clock=lambda: clocks.wall)
+    counter.add(1000.0, clocks.monotonic)
+    lifetime.add(1.0, clocks.monotonic)
+    for minute in range(1, 11):
+        clocks.wall += YEAR if minute % 2 else -YEAR
+        at = clocks.tick(60)
+        counter.add(1000.0, at)
+        lifetime.add(1.0 + minute * 0.01, at)
+    # Ten minutes at 1 kW, and 0.1 kWh counted by the device: no more, no less.
+    assert counter.total_kwh == pytest.approx(1000 * 600 / 3_600_000)
+    assert lifetime.total_kwh == pytest.approx(0.1)

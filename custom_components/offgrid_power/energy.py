@@ -13,11 +13,14 @@ Both are plain Python and serialise to a dict, so a ``RestoreSensor`` brings
 them back after a restart. Neither is restored mid-chain for integration:
 the time Home Assistant was down is a gap like any other.
 
-Times given to ``add`` may jump (NTP after boot, a drifting RTC): a time that
-is not a finite number breaks the chain, a gap is bridged only up to
-``max_step`` and at a physical power, and the native counter's restart bridge
-(the one place a stored time meets a new one) spans at most
-``MAX_RESTART_GAP_S`` and never a backwards jump.
+Times given to ``add`` are seconds on Home Assistant's monotonic clock
+(:func:`counter_time`): NTP after boot or a drifting RTC moves the wall clock,
+not this one, so a wall-clock jump neither credits energy nor breaks a chain.
+Still, a time that is not a finite number breaks the chain and a gap is
+bridged only up to ``max_step`` and at a physical power. The wall clock is
+read in one place only, the native counter's restart bridge (monotonic time
+starts over with the host): it spans at most ``MAX_RESTART_GAP_S`` and never a
+backwards jump.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import math
 from typing import Any, Protocol, Self
 
 from homeassistant.components.sensor import SensorExtraStoredData
+from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 
@@ -71,8 +75,17 @@ def _usable(value: float | None, limit: float = math.inf) -> bool:
     return number is not None and math.isfinite(number) and 0 <= number <= limit
 
 
+def counter_time(hass: HomeAssistant) -> float:
+    """The time every counter's ``add`` takes: Home Assistant's monotonic clock.
+
+    The event loop's clock, which wall-clock corrections cannot move (and the
+    test harness's frozen clock moves, so the tests stay deterministic).
+    """
+    return hass.loop.time()
+
+
 def _wall_clock() -> float:
-    """Home Assistant's clock (looked up per call, so tests can move it)."""
+    """Home Assistant's wall clock (looked up per call, so tests can move it)."""
     return dt_util.utcnow().timestamp()
 
 

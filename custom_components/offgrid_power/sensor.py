@@ -30,9 +30,8 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import StateType
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
-from homeassistant.util import dt as dt_util
 
-from .energy import Counter, CounterExtraStoredData
+from .energy import Counter, CounterExtraStoredData, counter_time
 from .entity import OffGridEntity, OffGridEntityDescription
 from .models import platform_entry_setup
 from .victron.const import ENERGY_HOLD_INTERVAL, ENERGY_STATE_DECIMALS
@@ -149,7 +148,7 @@ class OffGridEnergySensor(OffGridEntity[DataUpdateCoordinator[Any]], CounterSens
 
     def _feed(self) -> None:
         value = self.entity_description.source_fn(self.coordinator.data)
-        self._counter.add(value, dt_util.utcnow().timestamp())
+        self._counter.add(value, counter_time(self.hass))
 
 
 def sensor_for(
@@ -241,11 +240,11 @@ class VictronEnergySensor(PassiveBluetoothProcessorEntity[VictronProcessor], Cou
         last = async_last_service_info(self.hass, self.processor.coordinator.address, False)
         if last is not None:
             heard_ago = max(MONOTONIC_TIME() - last.time, 0.0)
-            self._feed(self._last_input, dt_util.utcnow().timestamp() - heard_ago)
+            self._feed(self._last_input, counter_time(self.hass) - heard_ago)
 
     def _feed(self, value: float | None, at: float | None = None) -> None:
         shown = self.native_value
-        at = dt_util.utcnow().timestamp() if at is None else at
+        at = counter_time(self.hass) if at is None else at
         if self._counter.add(value, at) and self.native_value != shown:
             self.async_write_ha_state()
 

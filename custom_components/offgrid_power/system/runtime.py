@@ -35,6 +35,7 @@ from custom_components.offgrid_power.energy import (
     EnergyCounter,
     IntegrationMethod,
     NativeCounterAccumulator,
+    counter_time,
 )
 from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRuntime
 
@@ -243,7 +244,7 @@ class SystemRuntime(OffGridRuntime):
             if (source := self._energy_sources.get(entity_id)) is not None:
                 # A kWh sensor is fed when it changes, not on every tick: its
                 # plausibility bound is the growth since its previous change.
-                self.counters[source].add(reading.value, dt_util.utcnow().timestamp())
+                self.counters[source].add(reading.value, counter_time(self.hass))
 
     def value(self, entity_id: str | None) -> float | None:
         """A source's current value, None if not chosen or not valid."""
@@ -276,7 +277,7 @@ class SystemRuntime(OffGridRuntime):
         if self._appeared_or_removed & set(self.choice.battery_entities):
             self._check_battery_entities()
         self._appeared_or_removed.clear()
-        at = now.timestamp()
+        at = counter_time(self.hass)
         choice = self.choice
         battery = self._battery_power()
         load = self._load_power()

@@ -12,7 +12,6 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
@@ -161,7 +160,9 @@ async def unload(hass: HomeAssistant, entry: MockConfigEntry) -> None:
 async def poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory, step: timedelta = POLL) -> None:
     """Let the coordinator's timer fire once and the poll finish."""
     # move_to, not tick: a ticking clock's tick() drops the real time since the last move.
-    freezer.move_to(dt_util.utcnow() + step)
+    # From the freezer's own time, which is Home Assistant's wall clock unless a
+    # test moves that alone (as NTP would).
+    freezer.move_to(freezer() + step)
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
 

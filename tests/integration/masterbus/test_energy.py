@@ -131,6 +131,45 @@ async def test_solar_lifetime_follows_the_device_counter_and_ignores_bad_reading
     await unload(hass, entry)
 
 
+async def test_a_wall_clock_jump_neither_adds_energy_nor_breaks_the_chain(
+    hass: HomeAssistant,
+    simulator: MasterBusSimulator,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """NTP moves Home Assistant's wall clock a year on and back between polls;
+    the counters run on its monotonic clock, which moved one poll each time."""
+    shunt, solar = simulator.device(SHUNT), simulator.device(SOLAR)
+    hold(shunt, 1, 12.5)
+    hold(shunt, 2, 10.0)  # 125 W into the battery
+    hold(solar, 9, 1234.5)
+    entry = make_entry(hass, bridge_data(simulator))
+    await setup_entry(hass, entry)
+    await poll(hass, freezer)
+    charged, solar_total = kwh(hass, CHARGE), kwh(hass, SOLAR_TOTAL)
+    # A poll is 10 s plus the real time it takes on the ticking clock (below
+    # a second on a busy machine): one such step, neither none nor a year.
+    one_poll = 125 * 10 / WS_PER_KWH
+
+    def grew_one_poll(before: float) -> bool:
+        return one_poll * (1 - 1e-9) <= kwh(hass, CHARGE) - before < 2 * one_poll
+
+    wall = dt_util.utcnow
+    monkeypatch.setattr(dt_util, "utcnow", lambda: wall() + timedelta(days=365))
+    hold(solar, 9, 1634.5)  # a corrupt reading: 400 kWh in one poll
+    await poll(hass, freezer)
+    assert kwh(hass, SOLAR_TOTAL) == solar_total
+    assert grew_one_poll(charged)
+
+    monkeypatch.setattr(dt_util, "utcnow", wall)  # and back again
+    charged = kwh(hass, CHARGE)
+    hold(solar, 9, 1234.5 + 2**-8)  # about 1.4 kW for 10 s: plausible
+    await poll(hass, freezer)
+    assert kwh(hass, SOLAR_TOTAL) == pytest.approx(solar_total + 2**-8)
+    assert grew_one_poll(charged)
+    await unload(hass, entry)
+
+
 def _restored(hass: HomeAssistant, key: str, object_id: str) -> str:
     entity_id = er.async_get(hass).async_get_or_create(
         "sensor", DOMAIN, f"{ENTRY_ID}_{key}", suggested_object_id=object_id
