@@ -1,11 +1,11 @@
-"""The datastore behind the pymodbus servers: answers like a PowMr unit would.
+"""A PowMr unit as the Modbus server sees it: answers like a PowMr unit would.
 
-pymodbus calls `async_getValues`/`async_setValues` for every request. This
+The server (`pymodbus_server.py`) asks `read`/`write` for every request. This
 class refuses reads the model profile refuses, hands the rest to the model
 (which lays out and validates the family's registers), and applies wire
-time, turnaround and injected faults. A silent
-refusal raises `NoSuchIdException`, which the server (started with
-`ignore_missing_devices=True`) turns into no answer at all.
+time, turnaround and injected faults. A refusal raises `ModbusRefusal` (an
+exception answer); a silent one raises `NoAnswer`, which the server turns into
+no answer at all. Nothing here depends on the pymodbus release.
 """
 
 from __future__ import annotations
@@ -14,22 +14,22 @@ import asyncio
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 
-from pymodbus.constants import ExcCodes
-from pymodbus.datastore import ModbusServerContext
-from pymodbus.exceptions import NoSuchIdException
-
 from custom_components.offgrid_power.protocol.powmr.read_plan import read_wire_seconds
 
 from .faults import Fault, FaultInjector
-from .model import InverterModel, ModbusRefusal
+from .model import ILLEGAL_ADDRESS, InverterModel, ModbusRefusal
 from .profiles import ModelProfile, Refusal
 
 _READ_HOLDING = 3
 _STALL_POLL_S = 0.01
 
 
-class SimulatedUnit(ModbusServerContext):
-    """A server context for one unit id, backed by `InverterModel`."""
+class NoAnswer(Exception):
+    """The unit stays silent: another unit id, a dropped request or a silent refusal."""
+
+
+class SimulatedUnit:
+    """One unit id on the bus, backed by `InverterModel`."""
 
     def __init__(
         self,
@@ -41,10 +41,6 @@ class SimulatedUnit(ModbusServerContext):
         wire_baudrate: int | None = None,
         turnaround: float = 0.0,
     ) -> None:
-        # No super().__init__(): it would build pymodbus' own (deprecated) register store.
-        # `old_simulator = True` makes the server use this object as it is.
-        self.old_simulator = True
-        self.simdevices = []
         self.model = model
         self.profile = profile
         self.refusal = refusal
@@ -56,31 +52,21 @@ class SimulatedUnit(ModbusServerContext):
         self._closing = asyncio.Event()
         self._pending: set[asyncio.Task[object]] = set()
 
-    def device_ids(self) -> list[int]:
-        return [self.unit_id]
-
-    async def async_getValues(
-        self, device_id: int, func_code: int, address: int, count: int = 1
-    ) -> list[int] | ExcCodes:
+    async def read(self, device_id: int, func_code: int, address: int, count: int) -> list[int]:
+        """The registers a request asks for; raises `ModbusRefusal` or `NoAnswer`."""
         if func_code == _READ_HOLDING:
-            # Write requests call this only to echo the value they just set.
+            # Write requests read only to echo the value they just set.
             await self._before_answer(device_id, count)
             if not self.profile.accepts(address, count):
-                return self._refuse()
-        try:
-            return self.model.read(address, count)
-        except ModbusRefusal as refusal:
-            return ExcCodes(refusal.code)
+                self._refuse()
+        return self.model.read(address, count)
 
-    async def async_setValues(
+    async def write(
         self, device_id: int, func_code: int, address: int, values: Sequence[int] | Sequence[bool]
-    ) -> ExcCodes | None:
+    ) -> None:
+        """Apply a write request; raises `ModbusRefusal` or `NoAnswer`."""
         await self._before_answer(device_id, len(values))
-        try:
-            self.model.write(func_code, address, [int(value) for value in values])
-        except ModbusRefusal as refusal:
-            return ExcCodes(refusal.code)
-        return None
+        self.model.write(func_code, address, [int(value) for value in values])
 
     def packet_hook(self, *, has_crc: bool) -> Callable[[bool, bytes], bytes]:
         """pymodbus `trace_packet` hook that corrupts outgoing answers when a fault says so.
@@ -105,14 +91,14 @@ class SimulatedUnit(ModbusServerContext):
         if self._pending:
             await asyncio.wait(self._pending, timeout=1.0)
 
-    def _refuse(self) -> ExcCodes:
+    def _refuse(self) -> None:
         if self.refusal is Refusal.SILENT:
-            raise NoSuchIdException("refused read")
-        return ExcCodes.ILLEGAL_ADDRESS
+            raise NoAnswer("refused read")
+        raise ModbusRefusal(ILLEGAL_ADDRESS)
 
     async def _before_answer(self, device_id: int, count: int) -> None:
         if device_id != self.unit_id:
-            raise NoSuchIdException(f"unit {device_id} is not here")
+            raise NoAnswer(f"unit {device_id} is not here")
         self.requests += 1
         task = asyncio.current_task()
         if task is not None:
@@ -121,7 +107,7 @@ class SimulatedUnit(ModbusServerContext):
         delay = self.faults.delay  # taking the last counted fault clears it
         fault = self.faults.take(Fault.DROP, Fault.DELAY, Fault.STALL)
         if fault is Fault.DROP:
-            raise NoSuchIdException("dropped by fault injection")
+            raise NoAnswer("dropped by fault injection")
         if fault is Fault.DELAY:
             await self._sleep(delay)
         if fault is Fault.STALL:

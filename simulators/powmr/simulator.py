@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from pymodbus import FramerType
-from pymodbus.server import ModbusSerialServer, ModbusTcpServer, ModbusUdpServer
+from pymodbus.server.base import ModbusBaseServer
 
 from custom_components.offgrid_power.protocol.powmr.registers import PowmrFamily
 from custom_components.offgrid_power.protocol.powmr.transport import FAMILY_LINKS
@@ -29,6 +29,7 @@ from .modbus_unit import SimulatedUnit
 from .model import InverterModel
 from .profiles import PROFILES, Refusal
 from .pty_link import PtyLink
+from .pymodbus_server import SerialServer, TcpServer, UdpServer, unit_server
 from .smg_ii import SmgModel
 
 LOOPBACK = "127.0.0.1"
@@ -68,7 +69,7 @@ class PowmrSimulator:
         self.rtu_udp_port: int | None = None
         self.http_port: int | None = None
         self.serial_path: str | None = None
-        self._servers: list[ModbusTcpServer | ModbusUdpServer | ModbusSerialServer] = []
+        self._servers: list[ModbusBaseServer] = []
         self._pty: PtyLink | None = None
         self.model: InverterModel
         self.unit: SimulatedUnit
@@ -118,11 +119,11 @@ class PowmrSimulator:
         if config.rtu_tcp_port is not None:
             self.rtu_tcp_port = await self._serve_tcp(FramerType.RTU, config.rtu_tcp_port)
         if config.rtu_udp_port is not None:
-            server = ModbusUdpServer(
+            server = unit_server(
+                UdpServer,
                 self.unit,
                 framer=FramerType.RTU,
                 address=(LOOPBACK, config.rtu_udp_port),
-                **self._hooks(),
             )
             await self._listen(server)
             self.rtu_udp_port = server.transport.get_extra_info("sockname")[1]
@@ -130,12 +131,12 @@ class PowmrSimulator:
             self._pty = PtyLink()
             self._pty.start()
             await self._listen(
-                ModbusSerialServer(
+                unit_server(
+                    SerialServer,
                     self.unit,
                     framer=FramerType.RTU,
                     port=self._pty.unit_path,
                     baudrate=self.baudrate,
-                    **self._hooks(),
                 )
             )
             self.serial_path = self._pty.client_path
@@ -154,19 +155,13 @@ class PowmrSimulator:
         assert self._pty is not None, "started without a serial port"
         self._pty.replug()
 
-    def _hooks(self, framer: FramerType = FramerType.RTU) -> dict[str, Any]:
-        hook = self.unit.packet_hook(has_crc=framer is FramerType.RTU)
-        return {"ignore_missing_devices": True, "trace_packet": hook}
-
     async def _serve_tcp(self, framer: FramerType, port: int) -> int:
-        server = ModbusTcpServer(
-            self.unit, framer=framer, address=(LOOPBACK, port), **self._hooks(framer)
-        )
+        server = unit_server(TcpServer, self.unit, framer=framer, address=(LOOPBACK, port))
         await self._listen(server)
         listener: Any = server.transport
         return int(listener.sockets[0].getsockname()[1])
 
-    async def _listen(self, server: ModbusTcpServer | ModbusUdpServer | ModbusSerialServer) -> None:
+    async def _listen(self, server: ModbusBaseServer) -> None:
         self._servers.append(server)
         await server.serve_forever(background=True)
 
