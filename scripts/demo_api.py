@@ -91,12 +91,8 @@ class DemoApi:
         return shown
 
     async def flows_in_progress(self) -> list[dict[str, Any]]:
-        """Config flows in progress, discovered ones included."""
-        async with self._session.get(
-            f"{self._url}/api/config/config_entries/flow", headers=self._headers
-        ) as response:
-            response.raise_for_status()
-            flows: list[dict[str, Any]] = await response.json()
+        """Config flows in progress, discovered ones included (REST only starts flows)."""
+        flows: list[dict[str, Any]] = await self._websocket("config_entries/flow/progress")
         return flows
 
     async def energy_prefs(self) -> dict[str, Any]:

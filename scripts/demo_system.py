@@ -36,16 +36,13 @@ def _keyed(key: str, *, not_prefix: str = SOLAR_CHARGER[:6]) -> Match:
     )
 
 
-def _ending(suffix: str) -> Match:
-    return lambda entity: entity["entity_id"].endswith(suffix)
-
-
 ROLES: dict[str, Match] = {
     "battery_soc": _victron(SHUNT, "state_of_charge"),
     "battery_voltage": _victron(SHUNT, "battery_voltage"),
     "battery_power": _victron(SHUNT, "battery_power"),
     "charge_state": _victron(SOLAR_CHARGER, "device_state"),
-    "ac_load_power": _ending("_ac_output_1_power"),
+    # The Combi's AC output 1 (masterbus/known_fields.py), by key: its entity id follows names.
+    "ac_load_power": _keyed("mb_output_1_power"),
     "victron_pv": _victron(SOLAR_CHARGER, "pv_power"),
     "victron_pv_energy": _victron(SOLAR_CHARGER, "solar_energy"),
     "powmr_pv": _keyed("pv_power"),

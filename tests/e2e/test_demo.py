@@ -82,7 +82,8 @@ async def test_demo_serves_the_integration_and_stops_on_ctrl_c(tmp_path: Path) -
             # The system over the three families is among them, and its button filled the
             # Energy dashboard with its solar sources, battery and loads.
             registry = await api.entity_registry()
-            button = next(e for e in registry if e["unique_id"].endswith("_add_to_energy"))
+            button = next((e for e in registry if e["unique_id"].endswith("_add_to_energy")), None)
+            assert button is not None, demo.output()
             system = button["config_entry_id"]
             assert system in first, demo.output()
             ours = {e["entity_id"] for e in registry if e["platform"] == "offgrid_power"}

@@ -30,8 +30,9 @@ from simulators.masterbus import MasterBusSimulator, default_devices
 from simulators.powmr import PowmrSimulator, SimulatorConfig
 from simulators.victron import demo_devices
 from simulators.victron.proxy import SimulatedProxyScanner
-from tests.integration.masterbus.conftest import FAST
+from tests.integration.masterbus.conftest import FAST, WAIT_LIMIT
 from tests.integration.victron.conftest import bluetooth  # noqa: F401 (fixture)
+from tests.protocol.masterbus.waiting import until
 
 NOON, MIDNIGHT = 12.0, 0.0
 # Battery monitors, inverter-chargers and inverters: both directions.
@@ -171,6 +172,15 @@ async def test_battery_power_and_current_are_positive_while_charging(
             entry.add_to_hass(hass)
             assert await hass.config_entries.async_setup(entry.entry_id), entry.entry_id
         await hass.async_block_till_done(wait_background_tasks=True)
+        # Setup waits for the bus only so long; on a busy machine the MasterShunt
+        # may be identified later, and its entities come with the next poll.
+        session = hass.config_entries.async_get_entry("masterbus").runtime_data.coordinator.session
+        await until(
+            session,
+            lambda: sum(1 for d in session.devices.values() if d.identity)
+            >= len(masterbus.devices),
+            WAIT_LIMIT,
+        )
 
         async def run_phase(hour: float) -> None:
             for sim in powmr.values():

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.offgrid_power.protocol.redact import mask_address_in, safe_address
+from custom_components.offgrid_power.protocol.redact import (
+    mask_address_in,
+    safe_address,
+    without_userinfo,
+)
 
 
 @pytest.mark.parametrize(
@@ -51,3 +55,15 @@ def test_pieces_of_the_address_in_an_error_text_are_masked() -> None:
     assert "s3cret-token" not in masked
     assert "Hunter22" not in masked
     assert "127.0.0.1:1" in masked
+
+
+@pytest.mark.parametrize(
+    ("url", "link"),
+    [
+        ("http://admin:Hunter2@192.168.1.50", "http://192.168.1.50"),
+        ("http://admin:p@ss@192.168.1.50:8080/", "http://192.168.1.50:8080/"),
+        ("http://192.168.1.50:8080", "http://192.168.1.50:8080"),
+    ],
+)
+def test_a_link_loses_its_user_info(url: str, link: str) -> None:
+    assert without_userinfo(url) == link

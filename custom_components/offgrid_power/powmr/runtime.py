@@ -17,6 +17,7 @@ from custom_components.offgrid_power.device_names import unique_device_name
 from custom_components.offgrid_power.entity import OffGridEntityDescription
 from custom_components.offgrid_power.models import OffGridConfigEntry, OffGridRuntime
 from custom_components.offgrid_power.protocol.powmr import PowmrError, PowmrFamily
+from custom_components.offgrid_power.protocol.redact import without_userinfo
 
 from .const import (
     CONF_ENABLE_WRITES,
@@ -52,7 +53,7 @@ def configuration_url(data: Mapping[str, Any]) -> str | None:
     if data.get(CONF_TRANSPORT) != Transport.DONGLE_HTTP:
         return None
     port = int(data.get(CONF_PORT, 80))
-    return f"http://{data[CONF_HOST]}" + ("" if port == 80 else f":{port}")
+    return without_userinfo(f"http://{data[CONF_HOST]}" + ("" if port == 80 else f":{port}"))
 
 
 class PowmrRuntime(OffGridRuntime):

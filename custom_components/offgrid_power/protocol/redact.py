@@ -13,6 +13,7 @@ masked, so the list can only fail safe).
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 MASK = "***"
 
@@ -40,6 +41,16 @@ def safe_address(address: str) -> str:
         authority = f"{MASK}@{host}"
     masked = _PARAMETER.sub(_mask_parameter, f"{authority}{slash}{path}")
     return f"{scheme}{separator}{masked}{'#' + MASK if hashed else ''}"
+
+
+def without_userinfo(url: str) -> str:
+    """``url`` with its user info (``user:password@``) dropped, for a link a user may follow.
+
+    A link is shown as-is (device pages, diagnostics), so its credentials go
+    entirely: masking them would leave a link that no longer works.
+    """
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def _mask_parameter(match: re.Match[str]) -> str:

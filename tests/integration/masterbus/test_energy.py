@@ -3,20 +3,24 @@ Solar ChargeMaster's own lifetime kWh, across gaps, bad readings and restarts.""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import mock_restore_cache_with_extra_data
+from pytest_homeassistant_custom_component.common import (
+    async_fire_time_changed,
+    mock_restore_cache_with_extra_data,
+)
 
 from custom_components.offgrid_power.const import DOMAIN
 from simulators.masterbus import MasterBusSimulator
 
 from .conftest import (
     ENTRY_ID,
+    POLL,
     SHUNT,
     SHUNT_SERIAL,
     SOLAR,
@@ -41,6 +45,27 @@ SOLAR_NATIVE = "sensor.scm_solar_device_lifetime_yield"
 WS_PER_KWH = 3_600_000
 
 
+class PollClock:
+    """The test's own time for the polls: each one exactly a step after the one before.
+
+    The clock ticks (the bus needs it), so a poll timed from "now" would add
+    the real seconds that setup and the previous polls took to the energy
+    totals, more of them the busier the machine. Counted from the counter's
+    first sample instead, each poll lands where the test says; what is left
+    is the moment a poll takes to read the bus, which does not add up.
+    """
+
+    def __init__(self, hass: HomeAssistant, freezer: FrozenDateTimeFactory, at: datetime) -> None:
+        self._hass, self._freezer, self.now = hass, freezer, at
+
+    async def poll(self, step: timedelta = POLL) -> None:
+        """Let the coordinator's timer fire at ``step`` after the last poll, and the poll finish."""
+        self.now += step
+        self._freezer.move_to(self.now)
+        async_fire_time_changed(self._hass)
+        await self._hass.async_block_till_done(wait_background_tasks=True)
+
+
 def kwh(hass: HomeAssistant, entity_id: str) -> float:
     """A counter's state as a number."""
     return float(hass.states.get(entity_id).state)
@@ -55,14 +80,16 @@ async def test_battery_energy_follows_shunt_power_and_never_bridges_a_gap(
     entry = make_entry(hass, bridge_data(simulator))
     await setup_entry(hass, entry)
     assert hass.states.get("sensor.msh_battery_battery_power").state == "125.0"
+    # The counters' first sample was taken as their state was written.
+    clock = PollClock(hass, freezer, hass.states.get(CHARGE).last_reported)
     for _ in range(6):
-        await poll(hass, freezer)
+        await clock.poll()
     assert kwh(hass, CHARGE) == pytest.approx(125 * 60 / WS_PER_KWH, rel=0.05)
     assert kwh(hass, DISCHARGE) == 0.0
 
     hold(shunt, 2, -8.0)  # 100 W out of it
     for _ in range(6):
-        await poll(hass, freezer)
+        await clock.poll()
     # The step from +125 W to -100 W is split between the two counters.
     charged = (125 * 60 + 125 / 2 * 10) / WS_PER_KWH
     assert kwh(hass, CHARGE) == pytest.approx(charged, rel=0.05)
@@ -70,24 +97,25 @@ async def test_battery_energy_follows_shunt_power_and_never_bridges_a_gap(
 
     # Five minutes without a poll (HA busy, link down): nothing is guessed for them.
     before = kwh(hass, DISCHARGE)
-    await poll(hass, freezer, timedelta(minutes=5))
+    await clock.poll(timedelta(minutes=5))
     assert kwh(hass, DISCHARGE) == before
-    await poll(hass, freezer)
+    await clock.poll()
     assert kwh(hass, DISCHARGE) == pytest.approx(before + 100 * 10 / WS_PER_KWH, rel=0.05)
 
     # The shunt leaves: its readings go unavailable, the totals stay and stop.
     before = kwh(hass, DISCHARGE)
     simulator.unplug(SHUNT)
     for _ in range(3):
-        await poll(hass, freezer)
+        await clock.poll()
     assert hass.states.get("sensor.msh_battery_battery_power").state == "unavailable"
     assert kwh(hass, DISCHARGE) == before
     # Back: the first reading starts a new chain, the second adds 10 s of 100 W.
     simulator.plug(SHUNT)
     await until(entry, lambda: online(entry, SHUNT))
-    await poll(hass, freezer)
+    clock.now = dt_util.utcnow()  # the wait for the bus took real time
+    await clock.poll()
     assert kwh(hass, DISCHARGE) == before
-    await poll(hass, freezer)
+    await clock.poll()
     assert kwh(hass, DISCHARGE) == pytest.approx(before + 100 * 10 / WS_PER_KWH, rel=0.05)
     assert kwh(hass, CHARGE) == pytest.approx(charged, rel=0.05)
     await unload(hass, entry)
