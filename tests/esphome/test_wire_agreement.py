@@ -11,6 +11,7 @@ are driven by real clients: pymodbus RTU over UDP for PowMr, the integration's p
 from __future__ import annotations
 
 from collections.abc import Iterator
+import inspect
 import re
 import socket
 import time
@@ -144,6 +145,16 @@ def powmr_bridge() -> Iterator[tuple[EspRtuUdpBridge, ModbusRtuDevice, int]]:
     peer.close()
 
 
+# pymodbus 3.8 (the floor's, through core modbus) accepts ``source_address`` on its
+# blocking UDP client but never binds it, so that client cannot hear the bridge's
+# replies on the reply port; later releases bind it in ``connect()``.
+BINDS_SOURCE_ADDRESS = "source_address" in inspect.getsource(ModbusUdpClient.connect)
+
+
+@pytest.mark.skipif(
+    not BINDS_SOURCE_ADDRESS,
+    reason="this pymodbus's blocking UDP client ignores source_address (fixed in later releases)",
+)
 def test_pymodbus_rtu_over_udp_read_and_write(
     powmr_bridge: tuple[EspRtuUdpBridge, ModbusRtuDevice, int],
 ) -> None:
