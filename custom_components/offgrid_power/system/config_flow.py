@@ -29,6 +29,7 @@ from homeassistant.helpers.selector import (
 import voluptuous as vol
 
 from custom_components.offgrid_power.const import CONF_FAMILY, SYSTEM_KIND
+from custom_components.offgrid_power.flow_update import update_and_reload
 
 from .choice import parse_choice
 from .const import (
@@ -198,7 +199,7 @@ class SystemConfigFlowMixin(ConfigFlow):
                 for key in (CONF_PRODUCING_W, CONF_CHARGING_W, CONF_FULL_SOC)
                 if key in entry.options
             }
-            return self.async_update_reload_and_abort(entry, options={**options, **thresholds})
+            return update_and_reload(self, entry, options={**options, **thresholds})
         return self.async_create_entry(
             title=DEFAULT_TITLE, data={CONF_FAMILY: SYSTEM_KIND}, options=options
         )

@@ -8,7 +8,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.offgrid_power.const import DOMAIN
+from tests.devices import device_with_identifier
 
 from .conftest import night, set_sources, settle, system_state
 
@@ -29,7 +30,7 @@ async def test_system_device_and_entities(
     await hass.async_block_till_done()
     assert system_entry.state is ConfigEntryState.LOADED
 
-    device = dr.async_get(hass).async_get_device({(DOMAIN, system_entry.entry_id)})
+    device = device_with_identifier(hass, (DOMAIN, system_entry.entry_id))
     assert device is not None
     assert device.name == "Off-grid system"
     entities = er.async_entries_for_config_entry(er.async_get(hass), system_entry.entry_id)
