@@ -3,17 +3,14 @@ Solar ChargeMaster's own lifetime kWh, across gaps, bad readings and restarts.""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    async_fire_time_changed,
-    mock_restore_cache_with_extra_data,
-)
+from pytest_homeassistant_custom_component.common import mock_restore_cache_with_extra_data
 
 from custom_components.offgrid_power.const import DOMAIN
 from simulators.masterbus import MasterBusSimulator
@@ -43,6 +40,8 @@ DISCHARGE = "sensor.msh_battery_energy_discharged"
 SOLAR_TOTAL = "sensor.scm_solar_solar_energy"
 SOLAR_NATIVE = "sensor.scm_solar_device_lifetime_yield"
 WS_PER_KWH = 3_600_000
+# 125 W for one 10 s poll.
+ONE_POLL_KWH = 125 * 10 / WS_PER_KWH
 
 
 class PollClock:
@@ -51,24 +50,39 @@ class PollClock:
     The clock ticks (the bus needs it), so a poll timed from "now" would add
     the real seconds that setup and the previous polls took to the energy
     totals, more of them the busier the machine. Counted from the counter's
-    first sample instead, each poll lands where the test says; what is left
+    last sample instead, each poll lands where the test says; what is left
     is the moment a poll takes to read the bus, which does not add up.
+
+    The poll is the coordinator's refresh, run at the step rather than left
+    to its timer: Home Assistant schedules the next refresh from the second
+    in which the last one finished, so after a poll that took a busy machine
+    most of a second the timer is due a second after the step, and the step
+    would pass without a poll.
     """
 
-    def __init__(self, hass: HomeAssistant, freezer: FrozenDateTimeFactory, at: datetime) -> None:
-        self._hass, self._freezer, self.now = hass, freezer, at
+    def __init__(self, hass: HomeAssistant, freezer: FrozenDateTimeFactory, entity_id: str) -> None:
+        self._hass, self._freezer = hass, freezer
+        self.now = hass.states.get(entity_id).last_reported
 
     async def poll(self, step: timedelta = POLL) -> None:
-        """Let the coordinator's timer fire at ``step`` after the last poll, and the poll finish."""
+        """Poll at ``step`` after the last poll, and let every task settle."""
         self.now += step
         self._freezer.move_to(self.now)
-        async_fire_time_changed(self._hass)
+        (entry,) = self._hass.config_entries.async_entries(DOMAIN)
+        await entry.runtime_data.coordinator.async_refresh()
         await self._hass.async_block_till_done(wait_background_tasks=True)
 
 
 def kwh(hass: HomeAssistant, entity_id: str) -> float:
     """A counter's state as a number."""
     return float(hass.states.get(entity_id).state)
+
+
+def grew_one_poll(before: float, after: float) -> bool:
+    """Whether a counter of 125 W grew by one poll: 10 s plus the moment the
+    read takes on the ticking clock (below a second on a busy machine),
+    neither none nor a gap."""
+    return ONE_POLL_KWH * (1 - 1e-9) <= after - before < 2 * ONE_POLL_KWH
 
 
 async def test_battery_energy_follows_shunt_power_and_never_bridges_a_gap(
@@ -81,7 +95,7 @@ async def test_battery_energy_follows_shunt_power_and_never_bridges_a_gap(
     await setup_entry(hass, entry)
     assert hass.states.get("sensor.msh_battery_battery_power").state == "125.0"
     # The counters' first sample was taken as their state was written.
-    clock = PollClock(hass, freezer, hass.states.get(CHARGE).last_reported)
+    clock = PollClock(hass, freezer, CHARGE)
     for _ in range(6):
         await clock.poll()
     assert kwh(hass, CHARGE) == pytest.approx(125 * 60 / WS_PER_KWH, rel=0.05)
@@ -175,26 +189,19 @@ async def test_a_wall_clock_jump_neither_adds_energy_nor_breaks_the_chain(
     await setup_entry(hass, entry)
     await poll(hass, freezer)
     charged, solar_total = kwh(hass, CHARGE), kwh(hass, SOLAR_TOTAL)
-    # A poll is 10 s plus the real time it takes on the ticking clock (below
-    # a second on a busy machine): one such step, neither none nor a year.
-    one_poll = 125 * 10 / WS_PER_KWH
-
-    def grew_one_poll(before: float) -> bool:
-        return one_poll * (1 - 1e-9) <= kwh(hass, CHARGE) - before < 2 * one_poll
-
     wall = dt_util.utcnow
     monkeypatch.setattr(dt_util, "utcnow", lambda: wall() + timedelta(days=365))
     hold(solar, 9, 1634.5)  # a corrupt reading: 400 kWh in one poll
     await poll(hass, freezer)
     assert kwh(hass, SOLAR_TOTAL) == solar_total
-    assert grew_one_poll(charged)
+    assert grew_one_poll(charged, kwh(hass, CHARGE))  # neither none nor a year
 
     monkeypatch.setattr(dt_util, "utcnow", wall)  # and back again
     charged = kwh(hass, CHARGE)
     hold(solar, 9, 1234.5 + 2**-8)  # about 1.4 kW for 10 s: plausible
     await poll(hass, freezer)
     assert kwh(hass, SOLAR_TOTAL) == pytest.approx(solar_total + 2**-8)
-    assert grew_one_poll(charged)
+    assert grew_one_poll(charged, kwh(hass, CHARGE))
     await unload(hass, entry)
 
 
@@ -242,12 +249,13 @@ async def test_totals_continue_after_a_restart(
     assert kwh(hass, solar_total) == pytest.approx(102.0)
     # The shunt's hour is unknown: the integration restarts from the stored total.
     assert kwh(hass, charge) == 3.5
-    await poll(hass, freezer)
-    assert kwh(hass, charge) == pytest.approx(3.5 + 125 * 10 / WS_PER_KWH, rel=1e-5)
+    await PollClock(hass, freezer, charge).poll()
+    assert grew_one_poll(3.5, kwh(hass, charge))
 
     # A reload (as after changing options) keeps both totals too.
+    charged = kwh(hass, charge)
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert kwh(hass, solar_total) == pytest.approx(102.0)
-    assert kwh(hass, charge) == pytest.approx(3.5 + 125 * 10 / WS_PER_KWH, rel=1e-5)
+    assert kwh(hass, charge) == charged
     await unload(hass, entry)
