@@ -22,6 +22,11 @@ from simulators.powmr import Fault, Refusal
 
 from .conftest import ALL_TRANSPORTS, SimulatorFactory, endpoint_options, transport_to
 
+# The time-out of tests where the unit stays silent: each probe waits it out,
+# and the reconnect after it must fit in it too, which on a busy machine
+# (`make test-stress`) can take more than a tenth of a second.
+SILENCE = 1.0
+
 
 @pytest.mark.parametrize("kind", ALL_TRANSPORTS)
 async def test_poll_and_write_over_every_transport(
@@ -116,14 +121,14 @@ async def test_larger_plans_are_reprobed_after_the_interval(
 
 async def test_family_detection_on_a_silent_chunked_unit(make_simulator: SimulatorFactory) -> None:
     simulator = await make_simulator(rtu_tcp_port=0, profile="chunked")
-    transport = transport_to(simulator, TransportKind.RTU_OVER_TCP, timeout=0.2)
+    transport = transport_to(simulator, TransportKind.RTU_OVER_TCP, timeout=SILENCE)
     async with PowmrClient(transport) as client:
         assert await client.detect_family() is PowmrFamily.FAMILY_A
 
 
 async def test_nothing_plausible_answers(make_simulator: SimulatorFactory) -> None:
     simulator = await make_simulator(rtu_tcp_port=0, unit_id=9)
-    transport = transport_to(simulator, TransportKind.RTU_OVER_TCP, timeout=0.1)
+    transport = transport_to(simulator, TransportKind.RTU_OVER_TCP, timeout=SILENCE)
     async with PowmrClient(transport) as client:
         with pytest.raises(PowmrTimeoutError):
             await client.detect_family()
