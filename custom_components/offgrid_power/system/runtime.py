@@ -15,7 +15,12 @@ of a busy system change many times a second, so nothing may run per change.
 The runtime listens for a state change only while no refresh is pending: the
 first change schedules one and stops listening, the refresh compares the
 state objects and listens again. Between refreshes the sources' changes cost
-the system nothing.
+the system nothing. It listens on the bus with an entity-id filter rather
+than through `async_track_state_change_event`, whose dispatch is deferred to
+the next loop iteration: a polled device writing all its sources at once
+would queue one dispatch per source before the first could stop the
+listening. The filter runs in the state write and stops at the first match.
+Its timers are plain loop timers: one is set per refresh.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from homeassistant.const import Platform
+from homeassistant.const import EVENT_STATE_CHANGED, Platform
 from homeassistant.core import (
     CALLBACK_TYPE,
     Event,
@@ -36,12 +41,7 @@ from homeassistant.core import (
 )
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.event import (
-    async_call_later,
-    async_track_state_change_event,
-    async_track_time_change,
-    async_track_time_interval,
-)
+from homeassistant.helpers.event import async_track_time_change, async_track_time_interval
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
@@ -126,6 +126,7 @@ class SystemRuntime(OffGridRuntime):
         )
         self.sample: SystemSample = SystemSample(at=dt_util.utcnow())
         self._entity_ids = self.choice.entity_ids
+        self._watched = frozenset(self._entity_ids)
         self._battery_entities = self.choice.battery_entities
         self._quantities = self._quantity_of_each_entity()
         self._energy_sources = {s.energy: s.key for s in self.choice.solar if s.energy}
@@ -140,10 +141,9 @@ class SystemRuntime(OffGridRuntime):
         # refresh runs at most once per MIN_REFRESH_INTERVAL.
         self._stop_listening: CALLBACK_TYPE | None = None
         self._last_refresh = dt_util.utcnow() - MIN_REFRESH_INTERVAL
-        self._scheduled_handle: asyncio.Handle | None = None
-        self._scheduled_timer: CALLBACK_TYPE | None = None
+        self._scheduled: asyncio.Handle | None = None
         self._figures_written = dt_util.utcnow() - FIGURES_INTERVAL
-        self._figures_timer: CALLBACK_TYPE | None = None
+        self._figures_timer: asyncio.TimerHandle | None = None
 
     def _quantity_of_each_entity(self) -> dict[str, Quantity]:
         choice = self.choice
@@ -185,9 +185,7 @@ class SystemRuntime(OffGridRuntime):
         if self._stop_listening is not None:
             self._stop_listening()
             self._stop_listening = None
-        if self._figures_timer is not None:
-            self._figures_timer()
-            self._figures_timer = None
+        self._cancel_figures_timer()
         await self._store.async_save(self._to_store())
 
     def async_add_platform_entities(
@@ -224,9 +222,13 @@ class SystemRuntime(OffGridRuntime):
     @callback
     def _listen(self) -> None:
         if self._stop_listening is None:
-            self._stop_listening = async_track_state_change_event(
-                self.hass, self._entity_ids, self._on_state_change
+            self._stop_listening = self.hass.bus.async_listen(
+                EVENT_STATE_CHANGED, self._on_state_change, self._is_watched
             )
+
+    @callback
+    def _is_watched(self, data: EventStateChangedData) -> bool:
+        return data["entity_id"] in self._watched
 
     @callback
     def _on_state_change(self, _: Event[EventStateChangedData]) -> None:
@@ -236,23 +238,22 @@ class SystemRuntime(OffGridRuntime):
             self._stop_listening()
             self._stop_listening = None
         wait = (self._last_refresh + MIN_REFRESH_INTERVAL - dt_util.utcnow()).total_seconds()
-        if wait <= 0:
-            self._scheduled_handle = self.hass.loop.call_soon(self._scheduled_refresh)
-        else:
-            self._scheduled_timer = async_call_later(self.hass, wait, self._scheduled_refresh)
+        loop = self.hass.loop
+        self._scheduled = (
+            loop.call_soon(self._scheduled_refresh)
+            if wait <= 0
+            else loop.call_later(wait, self._scheduled_refresh)
+        )
 
     @callback
     def _cancel_scheduled_refresh(self) -> None:
-        if self._scheduled_handle is not None:
-            self._scheduled_handle.cancel()
-            self._scheduled_handle = None
-        if self._scheduled_timer is not None:
-            self._scheduled_timer()
-            self._scheduled_timer = None
+        if self._scheduled is not None:
+            self._scheduled.cancel()
+            self._scheduled = None
 
     @callback
-    def _scheduled_refresh(self, _: datetime | None = None) -> None:
-        self._scheduled_handle = self._scheduled_timer = None
+    def _scheduled_refresh(self) -> None:
+        self._scheduled = None
         self._refresh(dt_util.utcnow())
 
     @callback
@@ -363,20 +364,24 @@ class SystemRuntime(OffGridRuntime):
         if figures or now >= due:
             self._write_figures()
         elif self._figures_timer is None:
-            self._figures_timer = async_call_later(
-                self.hass, (due - now).total_seconds(), self._on_figures_due
+            self._figures_timer = self.hass.loop.call_later(
+                (due - now).total_seconds(), self._on_figures_due
             )
 
     @callback
-    def _on_figures_due(self, _: datetime) -> None:
+    def _on_figures_due(self) -> None:
         self._figures_timer = None
         self._write_figures()
 
     @callback
-    def _write_figures(self) -> None:
+    def _cancel_figures_timer(self) -> None:
         if self._figures_timer is not None:
-            self._figures_timer()
+            self._figures_timer.cancel()
             self._figures_timer = None
+
+    @callback
+    def _write_figures(self) -> None:
+        self._cancel_figures_timer()
         self._figures_written = dt_util.utcnow()
         for update in list(self._figure_listeners):
             update()
