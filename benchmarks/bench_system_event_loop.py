@@ -7,6 +7,10 @@ system entry; the target is at most 5 % more. The worker runs the two as
 pairs on a shared machine: the ratio is the median of the pairs' ratios
 (``ours`` is the sources' median time that ratio over), and the record's
 detail gives the lowest and highest pair.
+
+The system's cost is per refresh (at most one a second, and its figure
+writes every ten), not per source change: with sources that change less
+often than the worker's ten times a second the ratio is higher.
 """
 
 from __future__ import annotations
