@@ -10,14 +10,8 @@ the ``states`` table. Target: at most half of core's writes.
 
 from __future__ import annotations
 
-import asyncio
-import json
-from pathlib import Path
-import sys
+from .harness import BenchRecord, run_worker
 
-from .harness import BenchRecord
-
-ROOT = Path(__file__).resolve().parent.parent
 PEER = "HA 2026.10.4 core victron_ble"
 TARGET = 0.5
 
@@ -27,18 +21,7 @@ def _per_device_hour(result: dict[str, float], seconds: float) -> float:
 
 
 async def run() -> list[BenchRecord]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "benchmarks.recorder_load_worker",
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await process.communicate()
-    if process.returncode:
-        raise RuntimeError(f"recorder-load worker failed:\n{stderr.decode(errors='replace')}")
-    result = json.loads(stdout.decode().splitlines()[-1])
+    result = await run_worker("recorder_load_worker")
     seconds = result["seconds"]
     return [
         BenchRecord(

@@ -11,14 +11,11 @@ stream. The manager's own time is reported as a record of its own.
 
 from __future__ import annotations
 
-import asyncio
-import json
 from pathlib import Path
 import sys
 
-from .harness import BenchRecord
+from .harness import BenchRecord, run_worker
 
-ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(sys.executable)
 PEER = "HA 2026.10.4 core victron_ble"
 TARGET = 0.5
@@ -28,18 +25,7 @@ async def run() -> list[BenchRecord]:
     if not PYTHON.exists():
         print(f"skipping victron event-loop benchmark: {PYTHON} is missing", file=sys.stderr)
         return []
-    process = await asyncio.create_subprocess_exec(
-        str(PYTHON),
-        "-m",
-        "benchmarks.victron_event_loop_worker",
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await process.communicate()
-    if process.returncode:
-        raise RuntimeError(f"event-loop worker failed:\n{stderr.decode(errors='replace')}")
-    result = json.loads(stdout.decode().splitlines()[-1])
+    result = await run_worker("victron_event_loop_worker")
     per_advert = result["microseconds_per_advertisement"]
     manager = per_advert["baseline"]
     return [

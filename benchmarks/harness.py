@@ -7,10 +7,16 @@ physical limit, or the approach users run today) in the same process.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+import json
+from pathlib import Path
+import sys
 import time
 from typing import Any, Literal
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # "lower" when smaller figures are better (seconds, CPU share), "higher" for rates.
 type Better = Literal["lower", "higher"]
@@ -22,6 +28,8 @@ class BenchRecord:
 
     ``target`` is the ratio ours/peer that must be met: at most ``target``
     when lower is better, at least ``target`` when higher is better.
+    ``detail`` says how the figures were taken where the table cannot (the
+    repetitions and their spread), and is printed under it.
     """
 
     name: str
@@ -31,6 +39,7 @@ class BenchRecord:
     peer_name: str
     target: float | None
     better: Better = "lower"
+    detail: str | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -52,6 +61,27 @@ class BenchRecord:
         data = asdict(self)
         data.pop("better")
         return {**data, "ratio": self.ratio, "meets_target": self.meets_target}
+
+
+async def run_worker(module: str) -> dict[str, Any]:
+    """Run ``benchmarks.<module>`` in a fresh interpreter of this Python; the JSON object it prints last.
+
+    A fresh interpreter, so that the Home Assistant a worker starts leaves
+    nothing behind in this process.
+    """
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        f"benchmarks.{module}",
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await process.communicate()
+    if process.returncode:
+        raise RuntimeError(f"{module} failed:\n{stderr.decode(errors='replace')}")
+    result: dict[str, Any] = json.loads(stdout.decode().splitlines()[-1])
+    return result
 
 
 def best_of(repeat: int, func: Callable[[], object]) -> float:
@@ -86,10 +116,12 @@ def format_table(records: list[BenchRecord]) -> str:
             )
         )
     widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
-    return "\n".join(
+    lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         for row in rows
-    )
+    ]
+    details = [f"{record.name}: {record.detail}" for record in records if record.detail]
+    return "\n".join([*lines, *(["", *details] if details else [])])
 
 
 def _cell(value: object) -> str:

@@ -25,26 +25,22 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 import json
-from pathlib import Path
 import sys
-import tempfile
 from typing import Any
 
 from freezegun import freeze_time
-from homeassistant import loader
 from homeassistant.components.bluetooth import async_register_scanner
 from homeassistant.components.recorder.db_schema import States, StatesMeta
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, recorder as recorder_helper
 from homeassistant.helpers.recorder import get_instance, session_scope
 from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_test_home_assistant,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from simulators.victron import advertisement_stream, demo_devices
 from simulators.victron.proxy import SimulatedProxyScanner
+
+from .worker import home_assistant, scratch_config_dir
 
 SECONDS = 3600
 # Victron devices advertise about once a second.
@@ -82,8 +78,7 @@ async def _measure(scenario: str, config_dir: str) -> dict[str, Any]:
 async def _measure_frozen(
     scenario: str, config_dir: str, tick: Callable[[float], object]
 ) -> dict[str, Any]:
-    async with async_test_home_assistant(config_dir=config_dir) as hass:
-        hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
+    async with home_assistant(config_dir) as hass:
         # What Home Assistant's bootstrap does before the recorder sets up.
         recorder_helper.async_initialize_recorder(hass)
         assert await async_setup_component(
@@ -124,7 +119,6 @@ async def _measure_frozen(
             if (entity := _registry_entry(hass, state.entity_id)) and entity.platform == scenario
         }
         counts = await instance.async_add_executor_job(_rows_by_entity, hass)
-        await hass.async_stop(force=True)
     writes = sum(count for entity_id, count in counts.items() if entity_id in owned)
     return {"devices": len(devices), "entities": len(owned), "writes": writes}
 
@@ -135,10 +129,9 @@ def _registry_entry(hass: HomeAssistant, entity_id: str) -> er.RegistryEntry | N
 
 async def main(scenarios: list[str]) -> dict[str, Any]:
     result: dict[str, Any] = {"seconds": SECONDS, "interval": INTERVAL}
-    with tempfile.TemporaryDirectory() as config_dir:
-        Path(config_dir, "custom_components").mkdir()
+    with scratch_config_dir() as path:
         for scenario in scenarios:
-            result[scenario] = await _measure(scenario, config_dir)
+            result[scenario] = await _measure(scenario, path)
     return result
 
 

@@ -20,24 +20,20 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 import json
-from pathlib import Path
 import sys
-import tempfile
 import time
 from typing import Any
 
-from homeassistant import loader
 from homeassistant.components.bluetooth import async_register_scanner
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_test_home_assistant,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from simulators.victron import SimulatedDevice, advertisement_stream, demo_devices
 from simulators.victron.devices import Advertisement
 from simulators.victron.proxy import SimulatedProxyScanner
+
+from .worker import home_assistant, interleaved
 
 ADVERTISEMENTS = 10_000
 # Entities are created on a device's first readings: a one-off cost left out.
@@ -69,9 +65,7 @@ async def _feed(
 
 async def _measure(scenario: str, config_dir: str) -> float:
     """Seconds of loop time for the measured stream in one fresh Home Assistant."""
-    async with async_test_home_assistant(config_dir=config_dir) as hass:
-        # Let the loader find custom_components/offgrid_power (cwd is the repository).
-        hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
+    async with home_assistant(config_dir) as hass:
         assert await async_setup_component(hass, "bluetooth", {})
         # Connectable: core's coordinator listens to connectable advertisements only.
         scanner = SimulatedProxyScanner("02:00:00:0B:E0:01", "Benchmark proxy", None, True)
@@ -91,25 +85,17 @@ async def _measure(scenario: str, config_dir: str) -> float:
         await _feed(hass, scanner, measured)
         elapsed = time.perf_counter() - start
         entities = len(hass.states.async_all())
-        await hass.async_stop(force=True)
     if scenario != "baseline" and entities < len(devices):
         raise RuntimeError(f"{scenario} created no entities")
     return elapsed
 
 
 async def main() -> dict[str, Any]:
-    best: dict[str, float] = {}
-    with tempfile.TemporaryDirectory() as config_dir:
-        Path(config_dir, "custom_components").mkdir()
-        for _ in range(REPETITIONS):
-            # Interleaved, so a slow moment on a shared machine hits every scenario alike.
-            for scenario in SCENARIOS:
-                seconds = await _measure(scenario, config_dir)
-                best[scenario] = min(best.get(scenario, seconds), seconds)
+    figures = await interleaved(SCENARIOS, REPETITIONS, _measure)
     return {
         "advertisements": ADVERTISEMENTS,
         "microseconds_per_advertisement": {
-            scenario: seconds / ADVERTISEMENTS * 1e6 for scenario, seconds in best.items()
+            scenario: min(seconds) / ADVERTISEMENTS * 1e6 for scenario, seconds in figures.items()
         },
     }
 

@@ -310,19 +310,20 @@ class SystemSensor(SensorEntity):
         """Follow the runtime's refreshes."""
         await super().async_added_to_hass()
         self.async_on_remove(self._runtime.async_add_listener(self._on_refresh, live=self._live))
-        self._update()
+        # Home Assistant writes this value once the entity is added.
+        self._written = self._update()
 
-    def _update(self) -> None:
+    def _update(self) -> tuple[Any, bool]:
+        """Take the runtime's current value; return it with the availability."""
         self._attr_native_value = self._current()
         self._attr_available = self._available()
+        return self._attr_native_value, self._attr_available
 
     def _available(self) -> bool:
         return True
 
     def _on_refresh(self) -> None:
-        self._update()
-        written = (self._attr_native_value, self._attr_available)
-        if written != self._written:
+        if (written := self._update()) != self._written:
             self._written = written
             self.async_write_ha_state()
 

@@ -68,37 +68,50 @@ ENERGY = Quantity(UnitOfEnergy.KILO_WATT_HOUR, EnergyConverter)
 STATE_OF_CHARGE = Quantity(PERCENTAGE, None, maximum=100.0)
 
 
+# Rejections are shared: a reading is immutable, and building one per refresh is waste.
+_MISSING = Reading(None, Rejected.MISSING)
+_NOT_NUMERIC = Reading(None, Rejected.NOT_NUMERIC)
+_NOT_FINITE = Reading(None, Rejected.NOT_FINITE)
+_NEGATIVE = Reading(None, Rejected.NEGATIVE)
+_OUT_OF_RANGE = Reading(None, Rejected.OUT_OF_RANGE)
+_UNIT = Reading(None, Rejected.UNIT)
+_NOT_A_VALUE = {
+    STATE_UNAVAILABLE: Reading(None, Rejected.UNAVAILABLE),
+    STATE_UNKNOWN: Reading(None, Rejected.UNKNOWN),
+}
+
+
 def _absent(state: State | None) -> Reading | None:
     if state is None:
-        return Reading(None, Rejected.MISSING)
-    if state.state == STATE_UNAVAILABLE:
-        return Reading(None, Rejected.UNAVAILABLE)
-    if state.state == STATE_UNKNOWN:
-        return Reading(None, Rejected.UNKNOWN)
-    return None
+        return _MISSING
+    return _NOT_A_VALUE.get(state.state)
 
 
 def read_number(state: State | None, quantity: Quantity) -> Reading:
-    """The state as a plausible number in ``quantity.unit``."""
-    if (absent := _absent(state)) is not None:
-        return absent
-    assert state is not None
+    """The state as a plausible number in ``quantity.unit``.
+
+    Runs for every changed source on every refresh: the common case (a
+    number in the system's unit) takes the fewest steps.
+    """
+    if state is None:
+        return _MISSING
     try:
         value = float(state.state)
     except ValueError:
-        return Reading(None, Rejected.NOT_NUMERIC)
+        return _NOT_A_VALUE.get(state.state, _NOT_NUMERIC)
     if not math.isfinite(value):
-        return Reading(None, Rejected.NOT_FINITE)
-    unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
-    if quantity.converter is not None and unit and unit != quantity.unit:
+        return _NOT_FINITE
+    if quantity.converter is not None and (
+        (unit := state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)) and unit != quantity.unit
+    ):
         try:
             value = quantity.converter.convert(value, unit, quantity.unit)
         except HomeAssistantError:
-            return Reading(None, Rejected.UNIT)
+            return _UNIT
     if value < 0 and not quantity.signed:
-        return Reading(None, Rejected.NEGATIVE)
+        return _NEGATIVE
     if quantity.maximum is not None and value > quantity.maximum:
-        return Reading(None, Rejected.OUT_OF_RANGE)
+        return _OUT_OF_RANGE
     return Reading(value)
 
 

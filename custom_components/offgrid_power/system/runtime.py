@@ -15,7 +15,12 @@ of a busy system change many times a second, so nothing may run per change.
 The runtime listens for a state change only while no refresh is pending: the
 first change schedules one and stops listening, the refresh compares the
 state objects and listens again. Between refreshes the sources' changes cost
-the system nothing.
+the system nothing. It listens on the bus with an entity-id filter rather
+than through `async_track_state_change_event`, whose dispatch is deferred to
+the next loop iteration: a polled device writing all its sources at once
+would queue one dispatch per source before the first could stop the
+listening. The filter runs in the state write and stops at the first match.
+Its timers are plain loop timers: one is set per refresh.
 """
 
 from __future__ import annotations
@@ -23,9 +28,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
-from homeassistant.const import Platform
+from homeassistant.const import EVENT_STATE_CHANGED, Platform
 from homeassistant.core import (
     CALLBACK_TYPE,
     Event,
@@ -36,12 +41,7 @@ from homeassistant.core import (
 )
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.event import (
-    async_call_later,
-    async_track_state_change_event,
-    async_track_time_change,
-    async_track_time_interval,
-)
+from homeassistant.helpers.event import async_track_time_change, async_track_time_interval
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
@@ -94,6 +94,20 @@ MIN_REFRESH_INTERVAL: Final = timedelta(seconds=1)
 FIGURES_INTERVAL: Final = timedelta(seconds=10)
 
 
+# Not a state: a source not read yet.
+_UNSEEN: Final = object()
+
+
+class _Source(NamedTuple):
+    """A chosen entity and how it is read."""
+
+    entity_id: str
+    charger: bool
+    quantity: Quantity | None
+    # The counter a kWh sensor feeds.
+    counter: Counter | None
+
+
 def store_for(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
     """Where a system entry keeps its counters and today's insights."""
     return Store(hass, STORE_VERSION, f"{DOMAIN}.system.{entry_id}")
@@ -126,9 +140,14 @@ class SystemRuntime(OffGridRuntime):
         )
         self.sample: SystemSample = SystemSample(at=dt_util.utcnow())
         self._entity_ids = self.choice.entity_ids
+        self._watched = frozenset(self._entity_ids)
         self._battery_entities = self.choice.battery_entities
-        self._quantities = self._quantity_of_each_entity()
-        self._energy_sources = {s.energy: s.key for s in self.choice.solar if s.energy}
+        self._sources = self._how_to_read_each_entity()
+        # Per solar source: its key, power entity, and the counter its power feeds
+        # (None when the source has a kWh sensor of its own).
+        self._solar = tuple(
+            (s.key, s.power, None if s.energy else self.counters[s.key]) for s in self.choice.solar
+        )
         self._store = store_for(hass, entry.entry_id)
         self._live_listeners: list[Callable[[], None]] = []
         self._figure_listeners: list[Callable[[], None]] = []
@@ -140,10 +159,23 @@ class SystemRuntime(OffGridRuntime):
         # refresh runs at most once per MIN_REFRESH_INTERVAL.
         self._stop_listening: CALLBACK_TYPE | None = None
         self._last_refresh = dt_util.utcnow() - MIN_REFRESH_INTERVAL
-        self._scheduled_handle: asyncio.Handle | None = None
-        self._scheduled_timer: CALLBACK_TYPE | None = None
+        self._scheduled: asyncio.Handle | None = None
         self._figures_written = dt_util.utcnow() - FIGURES_INTERVAL
-        self._figures_timer: CALLBACK_TYPE | None = None
+        self._figures_timer: asyncio.TimerHandle | None = None
+
+    def _how_to_read_each_entity(self) -> tuple[_Source, ...]:
+        """Every chosen entity with what it is read as, worked out once."""
+        quantities = self._quantity_of_each_entity()
+        counters = {s.energy: self.counters[s.key] for s in self.choice.solar if s.energy}
+        return tuple(
+            _Source(
+                entity_id,
+                entity_id == self.choice.charge_state,
+                quantities.get(entity_id),
+                counters.get(entity_id),
+            )
+            for entity_id in self._entity_ids
+        )
 
     def _quantity_of_each_entity(self) -> dict[str, Quantity]:
         choice = self.choice
@@ -185,9 +217,7 @@ class SystemRuntime(OffGridRuntime):
         if self._stop_listening is not None:
             self._stop_listening()
             self._stop_listening = None
-        if self._figures_timer is not None:
-            self._figures_timer()
-            self._figures_timer = None
+        self._cancel_figures_timer()
         await self._store.async_save(self._to_store())
 
     def async_add_platform_entities(
@@ -224,9 +254,13 @@ class SystemRuntime(OffGridRuntime):
     @callback
     def _listen(self) -> None:
         if self._stop_listening is None:
-            self._stop_listening = async_track_state_change_event(
-                self.hass, self._entity_ids, self._on_state_change
+            self._stop_listening = self.hass.bus.async_listen(
+                EVENT_STATE_CHANGED, self._on_state_change, self._is_watched
             )
+
+    @callback
+    def _is_watched(self, data: EventStateChangedData) -> bool:
+        return data["entity_id"] in self._watched
 
     @callback
     def _on_state_change(self, _: Event[EventStateChangedData]) -> None:
@@ -236,23 +270,22 @@ class SystemRuntime(OffGridRuntime):
             self._stop_listening()
             self._stop_listening = None
         wait = (self._last_refresh + MIN_REFRESH_INTERVAL - dt_util.utcnow()).total_seconds()
-        if wait <= 0:
-            self._scheduled_handle = self.hass.loop.call_soon(self._scheduled_refresh)
-        else:
-            self._scheduled_timer = async_call_later(self.hass, wait, self._scheduled_refresh)
+        loop = self.hass.loop
+        self._scheduled = (
+            loop.call_soon(self._scheduled_refresh)
+            if wait <= 0
+            else loop.call_later(wait, self._scheduled_refresh)
+        )
 
     @callback
     def _cancel_scheduled_refresh(self) -> None:
-        if self._scheduled_handle is not None:
-            self._scheduled_handle.cancel()
-            self._scheduled_handle = None
-        if self._scheduled_timer is not None:
-            self._scheduled_timer()
-            self._scheduled_timer = None
+        if self._scheduled is not None:
+            self._scheduled.cancel()
+            self._scheduled = None
 
     @callback
-    def _scheduled_refresh(self, _: datetime | None = None) -> None:
-        self._scheduled_handle = self._scheduled_timer = None
+    def _scheduled_refresh(self) -> None:
+        self._scheduled = None
         self._refresh(dt_util.utcnow())
 
     @callback
@@ -277,33 +310,29 @@ class SystemRuntime(OffGridRuntime):
 
     # -- values ----------------------------------------------------------
 
-    def _read_changed(self) -> None:
+    def _read_changed(self, at: float) -> None:
         """Read the sources whose state object changed since the last refresh."""
-        get, seen = self.hass.states.get, self._seen
+        get, seen, readings = self.hass.states.get, self._seen, self.readings
         battery_appeared_or_removed = False
-        for entity_id in self._entity_ids:
+        for entity_id, charger, quantity, counter in self._sources:
             state = get(entity_id)
-            known = entity_id in seen
-            previous = seen.get(entity_id)
-            if known and state is previous:
+            previous = seen.get(entity_id, _UNSEEN)
+            if state is previous:
                 continue
             seen[entity_id] = state
-            self._read(entity_id, state)
-            if known and (previous is None) != (state is None):
+            if charger:
+                self.charger_full, reason = read_charger_full(state)
+                readings[entity_id] = Reading(None, reason)
+            if quantity is not None:
+                reading = readings[entity_id] = read_number(state, quantity)
+                if counter is not None:
+                    # A kWh sensor is fed when it changes, not on every tick: its
+                    # plausibility bound is the growth since its previous change.
+                    counter.add(reading.value, at)
+            if previous is not _UNSEEN and (previous is None) != (state is None):
                 battery_appeared_or_removed |= entity_id in self._battery_entities
         if battery_appeared_or_removed:
             self._check_battery_entities()
-
-    def _read(self, entity_id: str, state: State | None) -> None:
-        if entity_id == self.choice.charge_state:
-            self.charger_full, reason = read_charger_full(state)
-            self.readings[entity_id] = Reading(None, reason)
-        if (quantity := self._quantities.get(entity_id)) is not None:
-            reading = self.readings[entity_id] = read_number(state, quantity)
-            if (source := self._energy_sources.get(entity_id)) is not None:
-                # A kWh sensor is fed when it changes, not on every tick: its
-                # plausibility bound is the growth since its previous change.
-                self.counters[source].add(reading.value, counter_time(self.hass))
 
     def value(self, entity_id: str | None) -> float | None:
         """A source's current value, None if not chosen or not valid."""
@@ -330,31 +359,31 @@ class SystemRuntime(OffGridRuntime):
         """Read the sources that changed, then feed the counters and insights."""
         self._cancel_scheduled_refresh()
         self._last_refresh = now
-        self._read_changed()
-        self._listen()
         at = counter_time(self.hass)
-        choice = self.choice
+        self._read_changed(at)
+        self._listen()
+        choice, counters, value = self.choice, self.counters, self.value
         battery = self._battery_power()
         load = self._load_power()
-        solar = {source.key: self.value(source.power) for source in choice.solar}
-        self.counters[BATTERY_IN].add(None if battery is None else max(battery, 0.0), at)
-        self.counters[BATTERY_OUT].add(None if battery is None else max(-battery, 0.0), at)
-        self.counters[LOAD].add(load, at)
-        for source in choice.solar:
-            if not source.energy:
-                self.counters[source.key].add(solar[source.key], at)
-        source_energy = {s.key: self.counters[s.key].total_kwh for s in choice.solar}
+        solar = {key: value(power) for key, power, _ in self._solar}
+        counters[BATTERY_IN].add(None if battery is None else max(battery, 0.0), at)
+        counters[BATTERY_OUT].add(None if battery is None else max(-battery, 0.0), at)
+        counters[LOAD].add(load, at)
+        for key, _, counter in self._solar:
+            if counter is not None:
+                counter.add(solar[key], at)
+        source_energy = {key: counters[key].total_kwh for key, _, _ in self._solar}
         self.solar_total.update(source_energy)
         self.sample = SystemSample(
             at=now,
-            battery_voltage=self.value(choice.battery_voltage),
-            battery_soc=self.value(choice.battery_soc),
+            battery_voltage=value(choice.battery_voltage),
+            battery_soc=value(choice.battery_soc),
             battery_power=battery,
             solar_power=solar,
             load_power=load,
             charger_full=self.charger_full,
             source_energy=source_energy,
-            load_energy=self.counters[LOAD].total_kwh,
+            load_energy=counters[LOAD].total_kwh,
         )
         self.insights.observe(self.sample)
         for update in list(self._live_listeners):
@@ -363,20 +392,24 @@ class SystemRuntime(OffGridRuntime):
         if figures or now >= due:
             self._write_figures()
         elif self._figures_timer is None:
-            self._figures_timer = async_call_later(
-                self.hass, (due - now).total_seconds(), self._on_figures_due
+            self._figures_timer = self.hass.loop.call_later(
+                (due - now).total_seconds(), self._on_figures_due
             )
 
     @callback
-    def _on_figures_due(self, _: datetime) -> None:
+    def _on_figures_due(self) -> None:
         self._figures_timer = None
         self._write_figures()
 
     @callback
-    def _write_figures(self) -> None:
+    def _cancel_figures_timer(self) -> None:
         if self._figures_timer is not None:
-            self._figures_timer()
+            self._figures_timer.cancel()
             self._figures_timer = None
+
+    @callback
+    def _write_figures(self) -> None:
+        self._cancel_figures_timer()
         self._figures_written = dt_util.utcnow()
         for update in list(self._figure_listeners):
             update()
