@@ -418,6 +418,8 @@ SENSORS: tuple[PowmrSensorEntityDescription, ...] = (
     _enum("battery_type", lambda r: r.battery_type, mirrors_setting=True),
     _enum("output_mode", lambda r: r.output_mode, mirrors_setting=True),
     _enum("turn_on_mode", lambda r: r.turn_on_mode, mirrors_setting=True),
+    # SMG-II's own settings (reference §3: 303, 323, 341-343), visible while writes are off.
+    _enum("buzzer_mode", lambda r: r.buzzer_mode, mirrors_setting=True),
     _setting_value("max_charge_current", "A", 0, lambda r: r.max_charge_current),
     _setting_value("max_utility_charge_current", "A", 0, lambda r: r.max_utility_charge_current),
     _setting_value("output_voltage_setting", "V", 0, lambda r: r.output_voltage_setting),
@@ -430,6 +432,17 @@ SENSORS: tuple[PowmrSensorEntityDescription, ...] = (
     _setting_value("equalization_time", "min", 0, lambda r: r.equalization_time),
     _setting_value("equalization_timeout", "min", 0, lambda r: r.equalization_timeout),
     _setting_value("equalization_interval", "d", 0, lambda r: r.equalization_interval),
+    _setting_value(
+        "battery_overvoltage_protection", "V", 1, lambda r: r.battery_overvoltage_protection
+    ),
+    *(
+        _setting_value(key, "%", 0, reading, diagnostic_class=False)
+        for key, reading in (
+            ("soc_back_to_utility", lambda r: r.soc_back_to_utility),
+            ("soc_back_to_battery", lambda r: r.soc_back_to_battery),
+            ("soc_low_cutoff", lambda r: r.soc_low_cutoff),
+        )
+    ),
 )
 
 BINARY_SENSORS: tuple[OffGridBinarySensorEntityDescription[PowmrData], ...] = tuple(

@@ -109,6 +109,14 @@ async def test_smg_ii_entities(hass: HomeAssistant, smg: PowmrSimulator) -> None
     assert float(_state(hass, "sensor", "bulk_charge_voltage")) == 56.4
     # Register 406 (vendor PDF): the unit obeys its panel and a remote command alike.
     assert _state(hass, "sensor", "turn_on_mode") == "local_or_remote"
+    # SMG-II's own settings, read-only while writes are off (vendor PDF and syssi's map).
+    assert _state(hass, "sensor", "buzzer_mode") == "faults_only"
+    assert float(_state(hass, "sensor", "battery_overvoltage_protection")) == 60.0
+    assert float(_state(hass, "sensor", "soc_back_to_utility")) == 20
+    assert float(_state(hass, "sensor", "soc_back_to_battery")) == 80
+    assert float(_state(hass, "sensor", "soc_low_cutoff")) == 10
+    # 321: 50.00 Hz, shown with Family A's labels.
+    assert _state(hass, "sensor", "output_frequency_setting") == "50hz"
     assert float(_state(hass, "sensor", "fault_bits")) == 0
     # Measured grid power: the grid energy counter integrates it, nothing is estimated.
     assert float(_state(hass, "sensor", "grid_power")) >= 0
