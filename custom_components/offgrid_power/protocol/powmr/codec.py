@@ -44,17 +44,20 @@ class PowmrSnapshot:
         return keyed(self.readings, self.keys)
 
     def __getitem__(self, key: str) -> Value:
-        return self.values[key]
+        if key not in self.keys:
+            raise KeyError(key)
+        value: Value = getattr(self.readings, key)
+        return value
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.keys)
 
     def get(self, key: str) -> Value:
-        return self.values.get(key)
+        return self[key] if key in self.keys else None
 
     def number(self, key: str) -> float | None:
         """The value as a float, or None when absent or not numeric (enums, flags)."""
-        value = self.values.get(key)
+        value = self.get(key)
         if isinstance(value, bool) or not isinstance(value, int | float):
             return None
         return float(value)
