@@ -40,6 +40,10 @@ def test_every_register_is_a_reading_of_its_type(registers: RegisterMap) -> None
         assert TYPES[flag.key] == bool | None, flag.key
     for setting in registers.settings:
         assert setting.mirror_key is None or setting.mirror_key in READING_KEYS, setting.key
+    modes = next(r.options for r in registers.registers if r.key == "operating_mode")
+    assert modes is not None
+    for command in registers.commands:
+        assert command.required_mode in (None, *modes.values()), command.key
 
 
 def test_every_dongle_value_is_a_number_reading() -> None:
