@@ -8,8 +8,8 @@ import homeassistant.helpers.config_validation as cv
 from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.typing import ConfigType
 
-from .const import CONF_FAMILY, DOMAIN
-from .families import ENTRY_REMOVERS, RUNTIME_FACTORIES
+from .const import CONF_FAMILY, DOMAIN, ENTRY_MINOR_VERSION, ENTRY_VERSION
+from .families import ENTRY_MIGRATIONS, ENTRY_REMOVERS, RUNTIME_FACTORIES
 from .models import OffGridConfigEntry
 from .services import async_setup_services
 
@@ -19,6 +19,17 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the read-only service actions, which serve every entry."""
     async_setup_services(hass)
+    return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: OffGridConfigEntry) -> bool:
+    """Bring an entry an older release stored up to date; refuse one a newer major one did."""
+    if entry.version > ENTRY_VERSION:
+        return False
+    if entry.minor_version < ENTRY_MINOR_VERSION:
+        if (migrate := ENTRY_MIGRATIONS.get(str(entry.data.get(CONF_FAMILY)))) is not None:
+            migrate(hass, entry, entry.minor_version)
+        hass.config_entries.async_update_entry(entry, minor_version=ENTRY_MINOR_VERSION)
     return True
 
 

@@ -16,6 +16,7 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .binary_sensor import binary_sensor_for
+from .button import OffGridButton
 from .entity import OffGridEntityDescription
 from .number import OffGridNumber
 from .select import OffGridSelect
@@ -30,6 +31,7 @@ ENTITY_BUILDERS: dict[Platform, EntityBuilder] = {
     Platform.NUMBER: OffGridNumber,
     Platform.SELECT: OffGridSelect,
     Platform.SWITCH: OffGridSwitch,
+    Platform.BUTTON: OffGridButton,
 }
 
 

@@ -8,7 +8,14 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult, OptionsFlow
 from homeassistant.core import callback
 
-from .const import CONF_FAMILY, DOMAIN, SYSTEM_KIND, Family
+from .const import (
+    CONF_FAMILY,
+    DOMAIN,
+    ENTRY_MINOR_VERSION,
+    ENTRY_VERSION,
+    SYSTEM_KIND,
+    Family,
+)
 from .masterbus.config_flow import MasterbusConfigFlowMixin, MasterbusOptionsFlow
 from .powmr.config_flow import PowmrConfigFlowMixin, PowmrOptionsFlow
 from .system.config_flow import SystemConfigFlowMixin, SystemOptionsFlow
@@ -33,7 +40,8 @@ class OffGridConfigFlow(
 ):
     """Add a PowMr inverter, a Victron Bluetooth device, a MasterBus network or the system."""
 
-    VERSION = 1
+    VERSION = ENTRY_VERSION
+    MINOR_VERSION = ENTRY_MINOR_VERSION
 
     @staticmethod
     @callback

@@ -7,6 +7,10 @@ from typing import Final
 DOMAIN: Final = "offgrid_power"
 LOGGER = logging.getLogger(__package__)
 
+# Config entry schema. Minor 2: a PowMr entry's unique id holds no credential.
+ENTRY_VERSION: Final = 1
+ENTRY_MINOR_VERSION: Final = 2
+
 CONF_FAMILY: Final = "family"
 # The off-grid system entry is stored under CONF_FAMILY too, so setup picks its
 # runtime the same way; it is not a device family and owns no link.

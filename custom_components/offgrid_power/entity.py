@@ -41,6 +41,17 @@ class SettingWriter(Protocol):
         """Write one setting and confirm it by reading it back."""
 
 
+class CommandSender(Protocol):
+    """A coordinator that can make the device act once (a write-only command).
+
+    The sender checks the command may be sent now, sends it and refreshes its
+    data; it raises the same translated errors as a `SettingWriter`.
+    """
+
+    async def async_send_command(self, key: str) -> None:
+        """Send one command."""
+
+
 class OffGridEntity[CoordinatorT: DataUpdateCoordinator[Any]](CoordinatorEntity[CoordinatorT]):
     """An entity of one device, named by its translation key."""
 

@@ -3,7 +3,8 @@
 Each family module exposes ``async_create_runtime(hass, entry)``; it connects,
 does its first refresh and raises the usual ConfigEntry* errors when it cannot.
 A family that keeps files of its own for an entry also deletes them when the
-entry is removed.
+entry is removed, and one whose stored entries an older release wrote
+differently brings them up to date.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .masterbus import (
     async_remove_entry as async_remove_masterbus_entry,
 )
 from .models import OffGridConfigEntry, OffGridRuntime
+from .powmr.migration import migrate_entry as migrate_powmr_entry
 from .powmr.runtime import async_create_runtime as async_create_powmr_runtime
 from .system import (
     async_create_runtime as async_create_system_runtime,
@@ -40,4 +42,11 @@ type EntryRemover = Callable[[HomeAssistant, OffGridConfigEntry], Awaitable[None
 ENTRY_REMOVERS: dict[str, EntryRemover] = {
     Family.MASTERBUS: async_remove_masterbus_entry,
     SYSTEM_KIND: async_remove_system_entry,
+}
+
+# Called with the entry's stored minor version, before the entry is set up.
+type EntryMigration = Callable[[HomeAssistant, OffGridConfigEntry, int], None]
+
+ENTRY_MIGRATIONS: dict[str, EntryMigration] = {
+    Family.POWMR: migrate_powmr_entry,
 }

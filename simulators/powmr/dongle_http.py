@@ -38,14 +38,19 @@ class DongleFault(StrEnum):
 
 def status_document(model: FamilyAModel, schema: DongleSchema) -> dict[str, dict[str, float]]:
     logical = model.registers()
-    values = decode(FAMILY_A, {4501: [swap_bytes(logical[a]) for a in range(4501, 4562)]})
+    readings = decode(
+        FAMILY_A, {4501: [swap_bytes(logical[a]) for a in range(4501, 4562)]}
+    ).readings
 
-    def number(key: str) -> float:
-        return values.number(key) or 0.0
+    def number(value: float | None) -> float:
+        return float(value or 0.0)
 
-    volts, pv_v, pv_w = number("battery_voltage"), number("pv_voltage"), number("pv_power")
-    charge_a, discharge_a = number("battery_charge_current"), number("battery_discharge_current")
-    output_w, output_va = number("output_active_power"), number("output_apparent_power")
+    volts, pv_v = number(readings.battery_voltage), number(readings.pv_voltage)
+    pv_w = number(readings.pv_power)
+    charge_a = number(readings.battery_charge_current)
+    discharge_a = number(readings.battery_discharge_current)
+    output_w = number(readings.output_active_power)
+    output_va = number(readings.output_apparent_power)
     pv = {
         "pv_voltage": pv_v,
         "pv_power": pv_w,
@@ -62,11 +67,11 @@ def status_document(model: FamilyAModel, schema: DongleSchema) -> dict[str, dict
         "new_k": 0,
     }
     ac = {
-        "input_voltage": number("grid_voltage"),
-        "input_freq": number("grid_frequency"),
-        "output_voltage": number("output_voltage"),
-        "output_freq": number("output_frequency"),
-        "output_load_percent": number("load_percent"),
+        "input_voltage": number(readings.grid_voltage),
+        "input_freq": number(readings.grid_frequency),
+        "output_voltage": number(readings.output_voltage),
+        "output_freq": number(readings.output_frequency),
+        "output_load_percent": number(readings.load_percent),
         "output_va": output_va,
         "output_watts": output_w,
     }
@@ -74,7 +79,7 @@ def status_document(model: FamilyAModel, schema: DongleSchema) -> dict[str, dict
         "valid_info": 1,
         "op_mode": logical[4501],
         "charger": logical[4555],
-        "temp": number("temperature"),
+        "temp": number(readings.temperature),
         "soc": round(model.soc * 100),
         "eff_w": round(100 * output_w / max(1.0, pv_w + volts * discharge_a), 1),
     }

@@ -20,6 +20,8 @@ from simulators.day import SECONDS_PER_DAY, SimulatedDay, is_evening, sun_at
 ILLEGAL_FUNCTION = 1
 ILLEGAL_ADDRESS = 2
 ILLEGAL_VALUE = 3
+# SMG-II: "not modifiable in the current working mode" (vendor PDF, reference §3).
+WRONG_MODE = 7
 
 
 class ModbusRefusal(Exception):

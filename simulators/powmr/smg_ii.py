@@ -18,6 +18,7 @@ from .model import (
     ILLEGAL_ADDRESS,
     ILLEGAL_FUNCTION,
     ILLEGAL_VALUE,
+    WRONG_MODE,
     Controls,
     InverterModel,
     ModbusRefusal,
@@ -75,6 +76,9 @@ _READABLE = (
 _ITEMS = (range(100, 102), range(108, 110), range(186, 198))
 _SETTINGS_BY_ADDRESS = {setting.address: setting for setting in SMG_II.settings}
 RATED_POWER_W = 5500
+# Write-only: 1 leaves fault mode, and only in fault mode.
+EXIT_FAULT = 426
+FAULT_MODE = 6
 
 
 class SmgModel(InverterModel):
@@ -87,6 +91,8 @@ class SmgModel(InverterModel):
         kwargs.setdefault("capacity_wh", 5120.0)
         super().__init__(*args, **kwargs)
         self.settings = dict(DEFAULT_SETTINGS)
+        # The fault bits (100-101) of a fault that stopped the unit; 0 while it runs.
+        self.fault_bits = 0
 
     def controls(self) -> Controls:
         settings = self.settings
@@ -115,6 +121,9 @@ class SmgModel(InverterModel):
     def write(self, function: int, address: int, values: Sequence[int]) -> None:
         if function != _WRITE_MULTIPLE:
             raise ModbusRefusal(ILLEGAL_FUNCTION)
+        if address == EXIT_FAULT and len(values) == 1:
+            self._exit_fault(values[0])
+            return
         for offset, raw in enumerate(values):
             setting = _SETTINGS_BY_ADDRESS.get(address + offset)
             if setting is None:
@@ -126,6 +135,13 @@ class SmgModel(InverterModel):
         self.advance()
         for offset, raw in enumerate(values):
             self.settings[address + offset] = raw
+
+    def _exit_fault(self, raw: int) -> None:
+        if raw != 1:
+            raise ModbusRefusal(ILLEGAL_VALUE)
+        if not self.fault_bits:
+            raise ModbusRefusal(WRONG_MODE)
+        self.fault_bits = 0
 
     def registers(self) -> dict[int, int]:
         """Every readable word at this moment."""
@@ -142,7 +158,9 @@ class SmgModel(InverterModel):
         words.update(self.settings)
         words.update(
             {
-                201: 2 if self.on_line else 3,
+                100: self.fault_bits >> 16,
+                101: self.fault_bits & 0xFFFF,
+                201: FAULT_MODE if self.fault_bits else 2 if self.on_line else 3,
                 202: 2300 if grid else 0,
                 203: 5000 if grid else 0,
                 204: s16(self.load_w + self.utility_charge_w if self.on_line else 0.0),

@@ -1,7 +1,7 @@
 """Config, reconfigure and options flow steps for PowMr inverters.
 
 The entry's unique id is the link (serial port, or host and port), because
-Family A units report no serial number; see ``unique_id_for``.
+Family A units and the dongle report no serial number; see ``unique_id_for``.
 Duplicates are refused before anything is sent to the unit.
 
 Over 300 lines on purpose: five transports share one dialog (user, zeroconf,
@@ -88,16 +88,21 @@ def unique_id_for(data: Mapping[str, Any]) -> str:
     One link reaches one inverter, so the same serial port, or the same host
     and port (whatever framing is spoken over it), cannot be added twice. A
     unit id given explicitly tells several units behind one gateway apart.
+    The id is shown and logged wherever Home Assistant shows an entry, so the
+    link's credentials stay out: a host's ``user:password@`` goes, a serial
+    URL's parameter values (``noise_psk=…``) are masked. The same port with
+    another password is the same inverter, so it is still a duplicate.
     """
     transport = Transport(data[CONF_TRANSPORT])
     if transport is Transport.SERIAL:
-        link = f"serial:{data[CONF_DEVICE]}"
+        link = f"serial:{safe_address(str(data[CONF_DEVICE]))}"
     else:
         scheme = {
             Transport.RTU_OVER_UDP: "udp",
             Transport.DONGLE_HTTP: "http",
         }.get(transport, "tcp")
-        link = f"{scheme}:{str(data[CONF_HOST]).strip().lower()}:{data[CONF_PORT]}"
+        host = str(data[CONF_HOST]).strip().rpartition("@")[2].lower()
+        link = f"{scheme}:{host}:{data[CONF_PORT]}"
     unit_id = data.get(CONF_UNIT_ID)
     return link if unit_id is None else f"{link}#{unit_id}"
 

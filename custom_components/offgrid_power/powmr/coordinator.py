@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 import time
@@ -146,6 +146,23 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
 
     async def async_write_setting(self, key: str, value: float | str | bool) -> None:
         """Validate, write, read back, then refresh so every entity shows the device's value."""
+        await self._async_write(key, value, lambda client: client.write_setting(key, value))
+
+    async def async_send_command(self, key: str) -> None:
+        """Check the unit may take the command now, send it, then refresh."""
+        await self._async_write(key, None, lambda client: client.send_command(key))
+
+    async def _async_write(
+        self,
+        key: str,
+        value: float | str | bool | None,
+        write: Callable[[PowmrClient], Awaitable[object]],
+    ) -> None:
+        """Run one write (a setting's ``value``, or a command) through the client.
+
+        It is counted, and its failures are translated; the refresh that
+        follows makes every entity show what the device reports.
+        """
         client = self.client
         if client is None:
             raise ServiceValidationError(
@@ -153,9 +170,15 @@ class PowmrCoordinator(DataUpdateCoordinator[PowmrData]):
             )
         self.counters.writes += 1
         try:
-            await client.write_setting(key, value)
+            await write(client)
         except PowmrSettingError as err:
             self.counters.failed_writes += 1
+            if value is None:
+                raise ServiceValidationError(
+                    translation_domain=DOMAIN,
+                    translation_key="command_refused",
+                    translation_placeholders={"command": key, "error": str(err)},
+                ) from err
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="invalid_setting",

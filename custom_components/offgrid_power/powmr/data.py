@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from custom_components.offgrid_power.power_flow import PowerFlow
 from custom_components.offgrid_power.protocol.powmr import (
     DerivedValues,
+    PowmrReadings,
     PowmrSnapshot,
     grid_import_power,
+    number,
 )
 
 
@@ -34,39 +35,32 @@ class PowmrData:
     link: LinkStats
     modbus: bool
 
-    def get(self, key: str) -> Any:
-        """A snapshot value, or a derived one of that name."""
-        value = self.snapshot.get(key)
-        if value is None and key in DerivedValues.__slots__:
-            value = getattr(self.derived, key)
-        return value
-
-    def number(self, key: str) -> float | None:
-        """A numeric value, None when absent or not numeric."""
-        value = self.get(key)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return None
-        return float(value)
+    @property
+    def readings(self) -> PowmrReadings:
+        return self.snapshot.readings
 
     def has(self, key: str) -> bool:
-        """Whether the device has this value at all.
+        """Whether the device has the value an entity of this key shows, at all.
 
-        A Modbus snapshot holds every key of the family's map (None until a
-        read plan covers it); the dongle's JSON only carries part of it.
+        A Modbus snapshot carries every key of the family's map (None until a
+        read plan covers it); the dongle's JSON only carries part of it. A
+        value neither carries may be one the coordinator derives.
         """
-        if key in self.snapshot.values:
-            return self.modbus or self.snapshot.values[key] is not None
+        snapshot = self.snapshot
+        if key in snapshot.keys:
+            return self.modbus or snapshot[key] is not None
         return key in DerivedValues.__slots__ and getattr(self.derived, key) is not None
 
     @property
     def power_flow(self) -> PowerFlow:
         """Battery, solar and AC in/out in the project's sign convention."""
+        readings = self.readings
         return PowerFlow(
-            battery_voltage=self.number("battery_voltage"),
+            battery_voltage=number(readings.battery_voltage),
             battery_power=self.derived.battery_power,
-            solar_power=self.number("pv_power"),
+            solar_power=number(readings.pv_power),
             ac_in_power=self.grid_import_power,
-            ac_out_power=self.number("output_active_power"),
+            ac_out_power=number(readings.output_active_power),
         )
 
     @property

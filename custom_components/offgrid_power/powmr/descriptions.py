@@ -2,6 +2,9 @@
 
 Keys are shared between Family A and SMG-II where the meaning is the same, so
 each value is described once; ``exists_fn`` keeps the entities a unit lacks.
+Values come from the typed `PowmrReadings` (mypy checks every attribute); only
+the controls, which the register map's settings list as data, read back by
+the map's own keys.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from homeassistant.const import (
 from homeassistant.helpers.typing import StateType
 
 from custom_components.offgrid_power.binary_sensor import OffGridBinarySensorEntityDescription
+from custom_components.offgrid_power.button import OffGridButtonEntityDescription
 from custom_components.offgrid_power.energy import EnergyCounter
 from custom_components.offgrid_power.number import OffGridNumberEntityDescription
 from custom_components.offgrid_power.protocol.powmr import (
@@ -41,8 +45,12 @@ from custom_components.offgrid_power.protocol.powmr import (
     OUTPUT_PRIORITY_SMG,
     TURN_ON_MODE_SMG,
     WORKING_MODE_SMG,
+    DerivedValues,
+    PowmrReadings,
     RegisterMap,
     Setting,
+    Value,
+    number,
 )
 from custom_components.offgrid_power.select import OffGridSelectEntityDescription
 from custom_components.offgrid_power.sensor import (
@@ -86,21 +94,22 @@ ENUM_OPTIONS: dict[str, list[str]] = {
 }
 
 
-def _value(key: str, data: PowmrData) -> StateType:
-    value = data.get(key)
-    return None if isinstance(value, bool) else value
+type Reading[T] = Callable[[PowmrReadings], T]
 
 
-def _enum_value(key: str, data: PowmrData) -> str | None:
+def _from_readings(reading: Reading[StateType]) -> Callable[[PowmrData], StateType]:
+    return lambda data: reading(data.readings)
+
+
+def _enum_value(key: str, reading: Reading[str | None], data: PowmrData) -> str | None:
     # A code outside the known options (say a firmware's 10-13 charger states)
     # is unknown, never an invalid state.
-    value = data.get(key)
-    return value if isinstance(value, str) and value in ENUM_OPTIONS[key] else None
+    value = reading(data.readings)
+    return value if value in ENUM_OPTIONS[key] else None
 
 
-def _flag(key: str, data: PowmrData) -> bool | None:
-    value = data.get(key)
-    return value if isinstance(value, bool) else None
+def _flag(reading: Reading[bool | None], data: PowmrData) -> bool | None:
+    return reading(data.readings)
 
 
 def _has(key: str, data: PowmrData) -> bool:
@@ -111,6 +120,7 @@ def _measurement(
     key: str,
     unit: str,
     precision: int,
+    reading: Reading[float | None] | None = None,
     *,
     device_class: SensorDeviceClass | None = None,
     diagnostic: bool = False,
@@ -118,7 +128,11 @@ def _measurement(
     value_fn: Callable[[PowmrData], StateType] | None = None,
     exists_fn: Callable[[PowmrData], bool] | None = None,
 ) -> PowmrSensorEntityDescription:
+    """A measured value: a ``reading`` of the registers, or a ``value_fn`` over all the data."""
     native_unit, unit_class = UNITS[unit].unit, UNITS[unit].device_class
+    if value_fn is None:
+        assert reading is not None
+        value_fn = _from_readings(reading)
     return PowmrSensorEntityDescription(
         key=key,
         translation_key=key,
@@ -128,12 +142,14 @@ def _measurement(
         suggested_display_precision=precision,
         entity_category=EntityCategory.DIAGNOSTIC if diagnostic else None,
         entity_registry_enabled_default=enabled,
-        value_fn=value_fn or partial(_value, key),
+        value_fn=value_fn,
         exists_fn=exists_fn or partial(_has, key),
     )
 
 
-def _enum(key: str, *, mirrors_setting: bool = False) -> PowmrSensorEntityDescription:
+def _enum(
+    key: str, reading: Reading[str | None], *, mirrors_setting: bool = False
+) -> PowmrSensorEntityDescription:
     return PowmrSensorEntityDescription(
         key=key,
         translation_key=key,
@@ -141,13 +157,19 @@ def _enum(key: str, *, mirrors_setting: bool = False) -> PowmrSensorEntityDescri
         options=ENUM_OPTIONS[key],
         entity_category=EntityCategory.DIAGNOSTIC if mirrors_setting else None,
         mirrors_setting=mirrors_setting,
-        value_fn=partial(_enum_value, key),
+        value_fn=partial(_enum_value, key, reading),
         exists_fn=partial(_has, key),
     )
 
 
 def _setting_value(
-    key: str, unit: str, precision: int, *, diagnostic_class: bool = True, target: bool = False
+    key: str,
+    unit: str,
+    precision: int,
+    reading: Reading[float | None],
+    *,
+    diagnostic_class: bool = True,
+    target: bool = False,
 ) -> PowmrSensorEntityDescription:
     """A setting shown read-only; a charge ``target`` keeps statistics, so graphs can draw it."""
     native_unit, unit_class = UNITS[unit].unit, UNITS[unit].device_class
@@ -160,18 +182,20 @@ def _setting_value(
         suggested_display_precision=precision,
         entity_category=EntityCategory.DIAGNOSTIC,
         mirrors_setting=True,
-        value_fn=partial(_value, key),
+        value_fn=_from_readings(reading),
         exists_fn=partial(_has, key),
     )
 
 
-def _diagnostic(key: str, *, enabled: bool = False) -> PowmrSensorEntityDescription:
+def _diagnostic(
+    key: str, reading: Reading[int | None], *, enabled: bool = False
+) -> PowmrSensorEntityDescription:
     return PowmrSensorEntityDescription(
         key=key,
         translation_key=key,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=enabled,
-        value_fn=partial(_value, key),
+        value_fn=_from_readings(reading),
         exists_fn=partial(_has, key),
     )
 
@@ -183,18 +207,28 @@ def _battery_power(data: PowmrData) -> float | None:
 
 
 def _output_current(data: PowmrData) -> float | None:
-    current = data.number("output_current")
+    readings = data.readings
+    current = number(readings.output_current)
     if current is not None:
         return current
-    apparent, voltage = data.number("output_apparent_power"), data.number("output_voltage")
+    apparent, voltage = number(readings.output_apparent_power), number(readings.output_voltage)
     if apparent is None or not voltage:
         return None
     return round(apparent / voltage, 2)
 
 
-def _round(key: str, digits: int, data: PowmrData) -> float | None:
-    value = data.number(key)
-    return None if value is None else round(value, digits)
+def _rounded(
+    digits: int, reported: Reading[float | None], derived: Callable[[DerivedValues], float | None]
+) -> Callable[[PowmrData], float | None]:
+    """What the dongle's firmware reports, else what the coordinator derives, rounded."""
+
+    def value(data: PowmrData) -> float | None:
+        chosen = number(reported(data.readings))
+        if chosen is None:
+            chosen = number(derived(data.derived))
+        return None if chosen is None else round(chosen, digits)
+
+    return value
 
 
 def _derived(key: str, data: PowmrData) -> bool:
@@ -202,11 +236,11 @@ def _derived(key: str, data: PowmrData) -> bool:
 
 
 SENSORS: tuple[PowmrSensorEntityDescription, ...] = (
-    _enum("operating_mode"),
-    _enum("charger_status"),
-    _measurement("grid_voltage", "V", 1),
-    _measurement("grid_frequency", "Hz", 1),
-    _measurement("grid_power", "W", 0),
+    _enum("operating_mode", lambda r: r.operating_mode),
+    _enum("charger_status", lambda r: r.charger_status),
+    _measurement("grid_voltage", "V", 1, lambda r: r.grid_voltage),
+    _measurement("grid_frequency", "Hz", 1, lambda r: r.grid_frequency),
+    _measurement("grid_power", "W", 0, lambda r: r.grid_power),
     _measurement(
         "grid_import_power",
         "W",
@@ -214,14 +248,23 @@ SENSORS: tuple[PowmrSensorEntityDescription, ...] = (
         value_fn=lambda data: data.grid_import_power,
         exists_fn=lambda data: not data.has("grid_power") and data.has("output_active_power"),
     ),
-    _measurement("pv_voltage", "V", 1),
-    _measurement("pv_power", "W", 0),
-    _measurement("pv_current", "A", 1, value_fn=partial(_round, "pv_current", 2)),
-    _measurement("battery_voltage", "V", 1),
-    _measurement("battery_soc", "%", 0, device_class=SensorDeviceClass.BATTERY, enabled=False),
-    _measurement("battery_charge_current", "A", 0),
-    _measurement("battery_discharge_current", "A", 0),
-    _measurement("battery_current", "A", 1),
+    _measurement("pv_voltage", "V", 1, lambda r: r.pv_voltage),
+    _measurement("pv_power", "W", 0, lambda r: r.pv_power),
+    _measurement(
+        "pv_current", "A", 1, value_fn=_rounded(2, lambda r: r.pv_current, lambda d: d.pv_current)
+    ),
+    _measurement("battery_voltage", "V", 1, lambda r: r.battery_voltage),
+    _measurement(
+        "battery_soc",
+        "%",
+        0,
+        lambda r: r.battery_soc,
+        device_class=SensorDeviceClass.BATTERY,
+        enabled=False,
+    ),
+    _measurement("battery_charge_current", "A", 0, lambda r: r.battery_charge_current),
+    _measurement("battery_discharge_current", "A", 0, lambda r: r.battery_discharge_current),
+    _measurement("battery_current", "A", 1, lambda r: r.battery_current),
     _measurement(
         "battery_power",
         "W",
@@ -229,12 +272,22 @@ SENSORS: tuple[PowmrSensorEntityDescription, ...] = (
         value_fn=_battery_power,
         exists_fn=lambda data: data.derived.battery_power is not None,
     ),
-    _measurement("charge_power", "W", 0, value_fn=partial(_round, "charge_power", 1)),
-    _measurement("discharge_power", "W", 0, value_fn=partial(_round, "discharge_power", 1)),
-    _measurement("output_voltage", "V", 1),
-    _measurement("output_frequency", "Hz", 1),
-    _measurement("output_apparent_power", "VA", 0),
-    _measurement("output_active_power", "W", 0),
+    _measurement(
+        "charge_power",
+        "W",
+        0,
+        value_fn=_rounded(1, lambda r: r.charge_power, lambda d: d.charge_power),
+    ),
+    _measurement(
+        "discharge_power",
+        "W",
+        0,
+        value_fn=_rounded(1, lambda r: r.discharge_power, lambda d: d.discharge_power),
+    ),
+    _measurement("output_voltage", "V", 1, lambda r: r.output_voltage),
+    _measurement("output_frequency", "Hz", 1, lambda r: r.output_frequency),
+    _measurement("output_apparent_power", "VA", 0, lambda r: r.output_apparent_power),
+    _measurement("output_active_power", "W", 0, lambda r: r.output_active_power),
     _measurement(
         "output_current",
         "A",
@@ -248,26 +301,32 @@ SENSORS: tuple[PowmrSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.POWER_FACTOR,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=2,
-        value_fn=partial(_round, "power_factor", 3),
+        value_fn=_rounded(3, lambda r: r.power_factor, lambda d: d.power_factor),
         exists_fn=partial(_derived, "power_factor"),
     ),
-    _measurement("load_percent", "%", 0),
-    _measurement("temperature", "°C", 0),
-    _measurement("temperature_aux", "°C", 0, diagnostic=True, enabled=False),
-    _measurement("inverter_voltage", "V", 1, enabled=False),
-    _measurement("inverter_current", "A", 1, enabled=False),
-    _measurement("inverter_frequency", "Hz", 2, enabled=False),
-    _measurement("inverter_power", "W", 0, enabled=False),
-    _measurement("inverter_charging_power", "W", 0, enabled=False),
-    _measurement("inverter_charging_current", "A", 1, enabled=False),
-    _measurement("pv_charging_power", "W", 0, enabled=False),
-    _measurement("pv_charging_current", "A", 1, enabled=False),
+    _measurement("load_percent", "%", 0, lambda r: r.load_percent),
+    _measurement("temperature", "°C", 0, lambda r: r.temperature),
+    _measurement(
+        "temperature_aux", "°C", 0, lambda r: r.temperature_aux, diagnostic=True, enabled=False
+    ),
+    _measurement("inverter_voltage", "V", 1, lambda r: r.inverter_voltage, enabled=False),
+    _measurement("inverter_current", "A", 1, lambda r: r.inverter_current, enabled=False),
+    _measurement("inverter_frequency", "Hz", 2, lambda r: r.inverter_frequency, enabled=False),
+    _measurement("inverter_power", "W", 0, lambda r: r.inverter_power, enabled=False),
+    _measurement(
+        "inverter_charging_power", "W", 0, lambda r: r.inverter_charging_power, enabled=False
+    ),
+    _measurement(
+        "inverter_charging_current", "A", 1, lambda r: r.inverter_charging_current, enabled=False
+    ),
+    _measurement("pv_charging_power", "W", 0, lambda r: r.pv_charging_power, enabled=False),
+    _measurement("pv_charging_current", "A", 1, lambda r: r.pv_charging_current, enabled=False),
     _measurement(
         "soc_estimate",
         "%",
         0,
         device_class=SensorDeviceClass.BATTERY,
-        value_fn=partial(_round, "soc_estimate", 1),
+        value_fn=_rounded(1, lambda r: r.soc_estimate, lambda d: d.soc_estimate),
     ),
     PowmrSensorEntityDescription(
         key="stored_energy",
@@ -276,21 +335,23 @@ SENSORS: tuple[PowmrSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfEnergy.WATT_HOUR,
         suggested_display_precision=0,
-        value_fn=partial(_round, "stored_energy", 1),
+        value_fn=_rounded(1, lambda r: r.stored_energy, lambda d: d.stored_energy),
         exists_fn=partial(_derived, "stored_energy"),
     ),
     _measurement(
         "autonomy_minutes",
         "min",
         0,
-        value_fn=partial(_round, "autonomy_minutes", 0),
+        value_fn=_rounded(0, lambda r: r.autonomy_minutes, lambda d: d.autonomy_minutes),
     ),
     _measurement(
         "battery_voltage_corrected",
         "V",
         2,
         diagnostic=True,
-        value_fn=partial(_round, "battery_voltage_corrected", 2),
+        value_fn=_rounded(
+            2, lambda r: r.battery_voltage_corrected, lambda d: d.battery_voltage_corrected
+        ),
     ),
     _measurement(
         "efficiency",
@@ -298,7 +359,7 @@ SENSORS: tuple[PowmrSensorEntityDescription, ...] = (
         0,
         diagnostic=True,
         enabled=False,
-        value_fn=partial(_round, "efficiency", 1),
+        value_fn=_rounded(1, lambda r: r.efficiency, lambda d: d.efficiency),
         exists_fn=lambda data: data.has("output_active_power"),
     ),
     PowmrSensorEntityDescription(
@@ -308,25 +369,25 @@ SENSORS: tuple[PowmrSensorEntityDescription, ...] = (
         suggested_display_precision=4,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        value_fn=partial(_round, "series_resistance", 5),
+        value_fn=_rounded(5, lambda r: r.series_resistance, lambda d: d.series_resistance),
         exists_fn=lambda data: data.derived.battery_voltage_corrected is not None,
     ),
-    _diagnostic("error_code", enabled=True),
-    _diagnostic("fault_bits", enabled=True),
-    _diagnostic("warning_bits", enabled=True),
-    _diagnostic("main_cpu_version"),
-    _diagnostic("secondary_cpu_version"),
+    _diagnostic("error_code", lambda r: r.error_code, enabled=True),
+    _diagnostic("fault_bits", lambda r: r.fault_bits, enabled=True),
+    _diagnostic("warning_bits", lambda r: r.warning_bits, enabled=True),
+    _diagnostic("main_cpu_version", lambda r: r.main_cpu_version),
+    _diagnostic("secondary_cpu_version", lambda r: r.secondary_cpu_version),
     *(
-        _measurement(key, unit, precision, diagnostic=True, enabled=False)
-        for key, unit, precision in (
-            ("rated_apparent_power", "VA", 0),
-            ("rated_active_power", "W", 0),
-            ("rated_grid_voltage", "V", 0),
-            ("rated_grid_current", "A", 0),
-            ("rated_battery_voltage", "V", 0),
-            ("rated_output_voltage", "V", 0),
-            ("rated_output_frequency", "Hz", 0),
-            ("rated_output_current", "A", 0),
+        _measurement(key, unit, 0, reading, diagnostic=True, enabled=False)
+        for key, unit, reading in (
+            ("rated_apparent_power", "VA", lambda r: r.rated_apparent_power),
+            ("rated_active_power", "W", lambda r: r.rated_active_power),
+            ("rated_grid_voltage", "V", lambda r: r.rated_grid_voltage),
+            ("rated_grid_current", "A", lambda r: r.rated_grid_current),
+            ("rated_battery_voltage", "V", lambda r: r.rated_battery_voltage),
+            ("rated_output_voltage", "V", lambda r: r.rated_output_voltage),
+            ("rated_output_frequency", "Hz", lambda r: r.rated_output_frequency),
+            ("rated_output_current", "A", lambda r: r.rated_output_current),
         )
     ),
     # Link health. The time of the last poll is in the diagnostics download, not
@@ -350,25 +411,38 @@ SENSORS: tuple[PowmrSensorEntityDescription, ...] = (
         value_fn=lambda data: data.link.failed_polls,
     ),
     # Settings, read-only while writes are off.
-    _enum("output_source_priority", mirrors_setting=True),
-    _enum("charger_source_priority", mirrors_setting=True),
-    _enum("ac_input_range", mirrors_setting=True),
-    _enum("output_frequency_setting", mirrors_setting=True),
-    _enum("battery_type", mirrors_setting=True),
-    _enum("output_mode", mirrors_setting=True),
-    _enum("turn_on_mode", mirrors_setting=True),
-    _setting_value("max_charge_current", "A", 0),
-    _setting_value("max_utility_charge_current", "A", 0),
-    _setting_value("output_voltage_setting", "V", 0),
-    _setting_value("back_to_utility_voltage", "V", 1),
-    _setting_value("back_to_battery_voltage", "V", 1),
-    _setting_value("bulk_charge_voltage", "V", 1, target=True),
-    _setting_value("float_charge_voltage", "V", 1, target=True),
-    _setting_value("low_dc_cutoff_voltage", "V", 1),
-    _setting_value("equalization_voltage", "V", 1),
-    _setting_value("equalization_time", "min", 0),
-    _setting_value("equalization_timeout", "min", 0),
-    _setting_value("equalization_interval", "d", 0),
+    _enum("output_source_priority", lambda r: r.output_source_priority, mirrors_setting=True),
+    _enum("charger_source_priority", lambda r: r.charger_source_priority, mirrors_setting=True),
+    _enum("ac_input_range", lambda r: r.ac_input_range, mirrors_setting=True),
+    _enum("output_frequency_setting", lambda r: r.output_frequency_setting, mirrors_setting=True),
+    _enum("battery_type", lambda r: r.battery_type, mirrors_setting=True),
+    _enum("output_mode", lambda r: r.output_mode, mirrors_setting=True),
+    _enum("turn_on_mode", lambda r: r.turn_on_mode, mirrors_setting=True),
+    # SMG-II's own settings (reference §3: 303, 323, 341-343), visible while writes are off.
+    _enum("buzzer_mode", lambda r: r.buzzer_mode, mirrors_setting=True),
+    _setting_value("max_charge_current", "A", 0, lambda r: r.max_charge_current),
+    _setting_value("max_utility_charge_current", "A", 0, lambda r: r.max_utility_charge_current),
+    _setting_value("output_voltage_setting", "V", 0, lambda r: r.output_voltage_setting),
+    _setting_value("back_to_utility_voltage", "V", 1, lambda r: r.back_to_utility_voltage),
+    _setting_value("back_to_battery_voltage", "V", 1, lambda r: r.back_to_battery_voltage),
+    _setting_value("bulk_charge_voltage", "V", 1, lambda r: r.bulk_charge_voltage, target=True),
+    _setting_value("float_charge_voltage", "V", 1, lambda r: r.float_charge_voltage, target=True),
+    _setting_value("low_dc_cutoff_voltage", "V", 1, lambda r: r.low_dc_cutoff_voltage),
+    _setting_value("equalization_voltage", "V", 1, lambda r: r.equalization_voltage),
+    _setting_value("equalization_time", "min", 0, lambda r: r.equalization_time),
+    _setting_value("equalization_timeout", "min", 0, lambda r: r.equalization_timeout),
+    _setting_value("equalization_interval", "d", 0, lambda r: r.equalization_interval),
+    _setting_value(
+        "battery_overvoltage_protection", "V", 1, lambda r: r.battery_overvoltage_protection
+    ),
+    *(
+        _setting_value(key, "%", 0, reading, diagnostic_class=False)
+        for key, reading in (
+            ("soc_back_to_utility", lambda r: r.soc_back_to_utility),
+            ("soc_back_to_battery", lambda r: r.soc_back_to_battery),
+            ("soc_low_cutoff", lambda r: r.soc_low_cutoff),
+        )
+    ),
 )
 
 BINARY_SENSORS: tuple[OffGridBinarySensorEntityDescription[PowmrData], ...] = tuple(
@@ -378,16 +452,16 @@ BINARY_SENSORS: tuple[OffGridBinarySensorEntityDescription[PowmrData], ...] = tu
         device_class=device_class,
         entity_category=EntityCategory.DIAGNOSTIC if not enabled else None,
         entity_registry_enabled_default=enabled,
-        is_on_fn=partial(_flag, key),
+        is_on_fn=partial(_flag, reading),
         exists_fn=partial(_has, key),
     )
-    for key, device_class, enabled in (
-        ("grid_active", BinarySensorDeviceClass.POWER, True),
-        ("on_battery", None, True),
-        ("load_enabled", BinarySensorDeviceClass.POWER, True),
-        ("load_off", None, False),
-        ("grid_active_2", BinarySensorDeviceClass.POWER, False),
-        ("on_battery_2", None, False),
+    for key, device_class, enabled, reading in (
+        ("grid_active", BinarySensorDeviceClass.POWER, True, lambda r: r.grid_active),
+        ("on_battery", None, True, lambda r: r.on_battery),
+        ("load_enabled", BinarySensorDeviceClass.POWER, True, lambda r: r.load_enabled),
+        ("load_off", None, False, lambda r: r.load_off),
+        ("grid_active_2", BinarySensorDeviceClass.POWER, False, lambda r: r.grid_active_2),
+        ("on_battery_2", None, False, lambda r: r.on_battery_2),
     )
 )
 
@@ -462,8 +536,19 @@ def _number(setting: Setting, nominal_voltage: float) -> OffGridNumberEntityDesc
         device_class=_NUMBER_CLASSES.get(setting.unit or ""),
         mode=NumberMode.BOX,
         entity_category=EntityCategory.CONFIG,
-        value_fn=lambda data: data.number(mirror),
+        value_fn=lambda data: data.snapshot.number(mirror),
     )
+
+
+# The controls come from the register map's settings, data keyed as the map keys
+# them: their values are read by those keys (`Setting.mirror_key`, a reading's
+# name; a test holds every one to an attribute of the matching type).
+def _label(value: Value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _on(value: Value) -> bool | None:
+    return value if isinstance(value, bool) else None
 
 
 def _select(setting: Setting) -> OffGridSelectEntityDescription[PowmrData]:
@@ -475,7 +560,7 @@ def _select(setting: Setting) -> OffGridSelectEntityDescription[PowmrData]:
         setting_key=setting.key,
         options=list(setting.options.values()),
         entity_category=EntityCategory.CONFIG,
-        current_fn=lambda data: None if mirror is None else data.get(mirror),
+        current_fn=lambda data: None if mirror is None else _label(data.snapshot.get(mirror)),
     )
 
 
@@ -486,7 +571,7 @@ def _switch(setting: Setting) -> OffGridSwitchEntityDescription[PowmrData]:
         translation_key=setting.key,
         setting_key=setting.key,
         entity_category=EntityCategory.CONFIG,
-        is_on_fn=lambda data: data.get(mirror),
+        is_on_fn=lambda data: _on(data.snapshot.get(mirror)),
     )
 
 
@@ -497,12 +582,13 @@ class ControlDescriptions:
     numbers: tuple[OffGridNumberEntityDescription[PowmrData], ...]
     selects: tuple[OffGridSelectEntityDescription[PowmrData], ...]
     switches: tuple[OffGridSwitchEntityDescription[PowmrData], ...]
+    buttons: tuple[OffGridButtonEntityDescription[PowmrData], ...]
 
 
 def control_descriptions(
     register_map: RegisterMap, nominal_voltage: float | None
 ) -> ControlDescriptions:
-    """Numbers, selects and switches for every setting of the map.
+    """Numbers, selects and switches for every setting of the map, buttons for its commands.
 
     Voltage bounds scale with the battery's nominal voltage, read from the
     unit's rating (24 V when it does not tell).
@@ -516,4 +602,13 @@ def control_descriptions(
             switches.append(_switch(setting))
         else:
             numbers.append(_number(setting, nominal_voltage or 24.0))
-    return ControlDescriptions(tuple(numbers), tuple(selects), tuple(switches))
+    buttons = tuple(
+        OffGridButtonEntityDescription[PowmrData](
+            key=command.key,
+            translation_key=command.key,
+            command_key=command.key,
+            entity_category=EntityCategory.CONFIG,
+        )
+        for command in register_map.commands
+    )
+    return ControlDescriptions(tuple(numbers), tuple(selects), tuple(switches), buttons)

@@ -81,8 +81,8 @@ class PowmrRuntime(OffGridRuntime):
         self.descriptions = self._descriptions()
         self.platforms = tuple(self.descriptions)
         snapshot = data.snapshot
-        version = snapshot.get("main_cpu_version")
-        rated = snapshot.number("rated_active_power")
+        version = snapshot.readings.main_cpu_version
+        rated = snapshot.readings.rated_active_power
         identifier = (DOMAIN, entry.entry_id)
         self.device_info = DeviceInfo(
             identifiers={identifier},
@@ -119,6 +119,8 @@ class PowmrRuntime(OffGridRuntime):
             described[Platform.NUMBER] = list(controls.numbers)
             described[Platform.SELECT] = list(controls.selects)
             described[Platform.SWITCH] = list(controls.switches)
+            if controls.buttons:
+                described[Platform.BUTTON] = list(controls.buttons)
         return described
 
     def async_add_platform_entities(

@@ -16,9 +16,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import selector
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.offgrid_power.const import DOMAIN
+from custom_components.offgrid_power.powmr.config_flow import entry_title
 from custom_components.offgrid_power.protocol.powmr import link as link_module
 from custom_components.offgrid_power.protocol.powmr.rtu_stream import (
     ProtocolFactory,
@@ -77,6 +79,8 @@ async def _check(
         + [str(data.last_exception), str(data.counters.last_error)],
         reprs=reprs(entry.runtime_data, entry),
         entities=entity_text(hass),
+        # Home Assistant shows and logs an entry by its repr, which holds the unique id.
+        entry=repr(entry),
     )
     await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
@@ -141,3 +145,81 @@ async def test_password_in_the_dongle_host_stays_secret(
     assert result["title"] == f"PowMr ***@127.0.0.1:{simulator.http_port}"
     await hass.async_block_till_done()
     await _check(hass, hass_client, caplog, [failed])
+
+
+def _old_dongle_entry(port: int, user: str, entry_id: str) -> MockConfigEntry:
+    """An entry as release minor version 1 stored it: the host as typed in the unique id."""
+    data = {
+        "family": "powmr",
+        "transport": "dongle_http",
+        "host": f"{user}:{PASSWORD}@127.0.0.1",
+        "port": port,
+        "detected_protocol": "family_a",
+    }
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=entry_title(data),
+        data=data,
+        unique_id=f"http:{data['host'].lower()}:{port}",
+        version=1,
+        minor_version=1,
+        entry_id=entry_id,
+    )
+
+
+async def test_old_unique_id_loses_its_password(
+    hass: HomeAssistant, simulator: PowmrSimulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Minor version 2 migrates the id; a second flow for the same dongle is still refused."""
+    caplog.set_level(logging.DEBUG)
+    entry = _old_dongle_entry(simulator.http_port, "admin", "old_entry")
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.minor_version == 2
+    assert entry.unique_id == f"http:127.0.0.1:{simulator.http_port}"
+    assert_no_secret(
+        (PASSWORD,),
+        entry=repr(entry),
+        logs=log_text(caplog.records),
+        entries=[repr(e) for e in hass.config_entries.async_entries(DOMAIN)],
+    )
+
+    # The same dongle, typed with another password or none: the same inverter.
+    for host in (f"admin:{PASSWORD}@127.0.0.1", "other:word@127.0.0.1", "127.0.0.1"):
+        flow_id = await _connection_form(hass, "dongle_http")
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, {"host": host, "port": simulator.http_port}
+        )
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "already_configured"
+    await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def test_old_serial_proxy_unique_id_loses_its_key(hass: HomeAssistant) -> None:
+    """The migration runs before setup, so even an unreachable proxy's entry is migrated."""
+    data = {"family": "powmr", "transport": "serial", "device": PROXY, "protocol": "family_a"}
+    entry = MockConfigEntry(
+        domain=DOMAIN, data=data, unique_id=f"serial:{PROXY}", version=1, minor_version=1
+    )
+    entry.add_to_hass(hass)
+    assert await entry.async_migrate(hass)
+    assert entry.minor_version == 2
+    assert entry.unique_id == (
+        "serial:esphome://127.0.0.1:6053/?port_name=PowMr&noise_psk=***&api_password=***"
+    )
+    assert_no_secret((PSK, PASSWORD), entry=repr(entry))
+
+
+async def test_two_old_entries_for_one_dongle_stay_apart(hass: HomeAssistant) -> None:
+    """Ids that only differed in a credential: the second gets its own, still without it."""
+    first = _old_dongle_entry(8080, "admin", "first")
+    second = _old_dongle_entry(8080, "guest", "second")
+    for entry in (first, second):
+        entry.add_to_hass(hass)
+        assert await entry.async_migrate(hass)
+    assert first.unique_id == "http:127.0.0.1:8080"
+    assert second.unique_id == "http:127.0.0.1:8080 second"
+    assert_no_secret((PASSWORD,), entries=[repr(first), repr(second)])

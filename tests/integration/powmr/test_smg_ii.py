@@ -12,6 +12,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.offgrid_power.const import DOMAIN
 from custom_components.offgrid_power.powmr import source as powmr_source
@@ -19,7 +20,7 @@ from custom_components.offgrid_power.protocol.powmr import PowmrFamily
 from simulators.powmr import PowmrSimulator, SimulatorConfig
 from tests.devices import device_with_identifier
 
-from .conftest import ENTRY_ID, coordinator, entity_id, load, make_entry
+from .conftest import ENTRY_ID, coordinator, entity_id, load, make_entry, refresh
 
 
 @pytest.fixture
@@ -50,6 +51,16 @@ def smg_data(sim: PowmrSimulator) -> dict[str, Any]:
         "protocol": "auto",
         "detected_protocol": "smg_ii",
     }
+
+
+async def _with_writes(hass: HomeAssistant, smg: PowmrSimulator) -> tuple[MockConfigEntry, Any]:
+    """An SMG-II entry with writes on and no pause between them, and the simulated unit."""
+    entry = make_entry(hass, smg_data(smg), {"enable_writes": True})
+    await load(hass, entry)
+    client = coordinator(entry).client
+    assert client is not None
+    client.write_cooldown = 0
+    return entry, smg.model
 
 
 def _state(hass: HomeAssistant, platform: str, key: str) -> str:
@@ -98,6 +109,14 @@ async def test_smg_ii_entities(hass: HomeAssistant, smg: PowmrSimulator) -> None
     assert float(_state(hass, "sensor", "bulk_charge_voltage")) == 56.4
     # Register 406 (vendor PDF): the unit obeys its panel and a remote command alike.
     assert _state(hass, "sensor", "turn_on_mode") == "local_or_remote"
+    # SMG-II's own settings, read-only while writes are off (vendor PDF and syssi's map).
+    assert _state(hass, "sensor", "buzzer_mode") == "faults_only"
+    assert float(_state(hass, "sensor", "battery_overvoltage_protection")) == 60.0
+    assert float(_state(hass, "sensor", "soc_back_to_utility")) == 20
+    assert float(_state(hass, "sensor", "soc_back_to_battery")) == 80
+    assert float(_state(hass, "sensor", "soc_low_cutoff")) == 10
+    # 321: 50.00 Hz, shown with Family A's labels.
+    assert _state(hass, "sensor", "output_frequency_setting") == "50hz"
     assert float(_state(hass, "sensor", "fault_bits")) == 0
     # Measured grid power: the grid energy counter integrates it, nothing is estimated.
     assert float(_state(hass, "sensor", "grid_power")) >= 0
@@ -119,12 +138,7 @@ async def test_smg_ii_entities(hass: HomeAssistant, smg: PowmrSimulator) -> None
 async def test_smg_ii_writes_use_fc16_and_48v_bounds(
     hass: HomeAssistant, smg: PowmrSimulator
 ) -> None:
-    entry = make_entry(hass, smg_data(smg), {"enable_writes": True})
-    await load(hass, entry)
-    client = coordinator(entry).client
-    assert client is not None
-    client.write_cooldown = 0
-    model: Any = smg.model
+    _, model = await _with_writes(hass, smg)
 
     bulk = entity_id(hass, "number", "bulk_charge_voltage")
     assert hass.states.get(bulk).attributes["max"] == 64.0  # 32 V per 24 V, on 48 V
@@ -166,3 +180,32 @@ async def test_smg_ii_writes_use_fc16_and_48v_bounds(
             "number", "set_value", {"entity_id": bulk, "value": 40.05}, blocking=True
         )
     assert smg.unit.requests == requests
+
+
+async def test_exit_fault_button(hass: HomeAssistant, smg: PowmrSimulator) -> None:
+    """Register 426, write-only: a button while writes are on, pressed only in fault mode."""
+    entry, model = await _with_writes(hass, smg)
+    button = entity_id(hass, "button", "exit_fault")
+    mode = entity_id(hass, "sensor", "operating_mode")
+
+    with pytest.raises(ServiceValidationError) as refused:
+        await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
+    assert refused.value.translation_key == "command_refused"
+
+    model.fault_bits = 1 << 7  # output overload
+    await refresh(hass, entry)
+    assert hass.states.get(mode).state == "fault"
+    assert float(hass.states.get(entity_id(hass, "sensor", "fault_bits")).state) == 128
+    await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
+    # The press refreshed the entities: the unit runs again.
+    assert model.fault_bits == 0
+    assert hass.states.get(mode).state in {"line", "battery"}
+    assert coordinator(entry).counters.failed_writes == 1
+    await hass.async_block_till_done()
+
+
+async def test_exit_fault_button_only_with_writes(hass: HomeAssistant, smg: PowmrSimulator) -> None:
+    entry = make_entry(hass, smg_data(smg))
+    await load(hass, entry)
+    registry = er.async_get(hass)
+    assert registry.async_get_entity_id("button", DOMAIN, f"{ENTRY_ID}_exit_fault") is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from custom_components.offgrid_power.protocol.powmr import (
@@ -102,3 +104,37 @@ async def test_family_a_has_no_serial_number(make_simulator: SimulatorFactory) -
         requests = simulator.unit.requests
         assert await client.read_serial_number() is None
         assert simulator.unit.requests == requests
+
+
+async def test_exit_fault_is_sent_only_in_fault_mode(make_simulator: SimulatorFactory) -> None:
+    """426 (write-only, vendor PDF): refused before sending unless the unit is in fault mode."""
+    simulator = await make_simulator(family=PowmrFamily.SMG_II, rtu_tcp_port=0)
+    model: Any = simulator.model
+    transport = transport_to(simulator, TransportKind.RTU_OVER_TCP)
+    async with PowmrClient(transport, PowmrFamily.SMG_II, write_cooldown=0) as client:
+        assert (await client.read_snapshot()).readings.operating_mode != "fault"
+        requests = simulator.unit.requests
+        with pytest.raises(PowmrSettingError, match="only in fault mode"):
+            await client.send_command("exit_fault")
+        # One request, the read of the working mode: the unit would have refused the write (07).
+        assert simulator.unit.requests == requests + 1
+
+        model.fault_bits = 1 << 7  # output overload
+        readings = (await client.read_snapshot()).readings
+        assert readings.operating_mode == "fault"
+        assert readings.fault_bits == 1 << 7
+        await client.send_command("exit_fault")
+        readings = (await client.read_snapshot()).readings
+        assert readings.operating_mode in {"line", "battery"}
+        assert readings.fault_bits == 0
+
+        with pytest.raises(PowmrSettingError, match="not a smg_ii command"):
+            await client.send_command("reboot")
+
+
+async def test_family_a_has_no_commands(make_simulator: SimulatorFactory) -> None:
+    simulator = await make_simulator(rtu_tcp_port=0)
+    transport = transport_to(simulator, TransportKind.RTU_OVER_TCP)
+    async with PowmrClient(transport, PowmrFamily.FAMILY_A) as client:
+        with pytest.raises(PowmrSettingError, match="not a family_a command"):
+            await client.send_command("exit_fault")

@@ -1,14 +1,15 @@
 """PowMr inverters: register maps, codec, Modbus client and ESP32-dongle client.
 
 Pure library: no Home Assistant imports. The coordinator uses `PowmrClient`
-or `DongleClient` to get a `PowmrSnapshot` and `DerivedCalculator` for the
+or `DongleClient` to get a `PowmrSnapshot` (typed `PowmrReadings` and the wire
+words behind them) and `DerivedCalculator` for the
 values the registers do not carry.
 """
 
 from ..redact import safe_address
 from .blocks import block_views
 from .client import PowmrClient
-from .codec import PowmrSnapshot, Value, decode
+from .codec import PowmrSnapshot, checked_snapshot, decode
 from .derived import BatteryProfile, DerivedCalculator, DerivedValues, nominal_battery_voltage
 from .dongle import DongleClient, parse_status
 from .errors import (
@@ -24,6 +25,7 @@ from .errors import (
 )
 from .grid import grid_import_power
 from .read_plan import PlanState
+from .readings import PowmrReadings, Value, number
 from .registers import (
     AC_INPUT_RANGE_A,
     AC_INPUT_RANGE_SMG,
@@ -43,6 +45,7 @@ from .registers import (
     SMG_II,
     TURN_ON_MODE_SMG,
     WORKING_MODE_SMG,
+    Command,
     PowmrFamily,
     RegisterMap,
     Setting,
@@ -71,6 +74,7 @@ __all__ = [
     "TURN_ON_MODE_SMG",
     "WORKING_MODE_SMG",
     "BatteryProfile",
+    "Command",
     "DerivedCalculator",
     "DerivedValues",
     "DongleClient",
@@ -83,6 +87,7 @@ __all__ = [
     "PowmrFrameError",
     "PowmrInvalidDataError",
     "PowmrPortInUseError",
+    "PowmrReadings",
     "PowmrSettingError",
     "PowmrSnapshot",
     "PowmrTimeoutError",
@@ -93,10 +98,12 @@ __all__ = [
     "TransportKind",
     "Value",
     "block_views",
+    "checked_snapshot",
     "decode",
     "grid_import_power",
     "needs_serialx",
     "nominal_battery_voltage",
+    "number",
     "parse_status",
     "register_map",
     "safe_address",

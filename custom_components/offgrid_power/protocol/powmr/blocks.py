@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from .codec import PowmrSnapshot, Value
+from .codec import PowmrSnapshot
+from .readings import Value
 from .registers import RegisterMap, swap_bytes
 
 

@@ -19,7 +19,7 @@ from typing import Self
 import pymodbus
 
 from .backoff import Backoff
-from .codec import PowmrSnapshot, Value, decode
+from .codec import PowmrSnapshot, decode
 from .derived import nominal_battery_voltage
 from .detect import PROBES, looks_like
 from .errors import (
@@ -35,6 +35,7 @@ from .errors import (
 from .identity import SERIAL_NUMBER_START, SERIAL_NUMBER_WORDS, decode_serial_number
 from .link import ModbusLink, build_link
 from .read_plan import DEFAULT_REPROBE_INTERVAL_S, PLANS, Block, PlanSelector, PlanState, ReadPlan
+from .readings import Value
 from .registers import PowmrFamily, RegisterMap, Setting, register_map
 from .settings import decode_setting, encode_setting
 from .transport import TransportConfig
@@ -164,11 +165,33 @@ class PowmrClient:
             if setting is None:
                 raise PowmrSettingError(f"{key!r} is not a writable {self._family} setting")
             raw = encode_setting(setting, value, self.battery_nominal_voltage)
-            await self._write(setting, raw)
+            await self._write(setting.address, raw)
             confirmed = await self._read_back(setting)
             if confirmed != decode_setting(setting, raw):
                 raise PowmrWriteNotConfirmedError(key, value, confirmed)
             return confirmed
+
+    async def send_command(self, key: str) -> None:
+        """Send a one-shot command, paced like the writes; raise `PowmrSettingError` if refused.
+
+        A command tied to a working mode is only sent when a fresh read shows
+        the unit in that mode. Its register is write-only: the next poll
+        shows what the unit made of it.
+        """
+        async with self._lock:
+            if self._family is None:
+                await self._detect()
+            assert self._map is not None
+            command = next((c for c in self._map.commands if c.key == key), None)
+            if command is None:
+                raise PowmrSettingError(f"{key!r} is not a {self._family} command")
+            if command.required_mode is not None:
+                mode = await self._read_key("operating_mode")
+                if mode != command.required_mode:
+                    raise PowmrSettingError(
+                        f"{key}: only in {command.required_mode} mode; the unit is in {mode}"
+                    )
+            await self._write(command.address, command.value)
 
     def diagnostics(self) -> dict[str, object]:
         state = self.plan_state
@@ -259,7 +282,7 @@ class PowmrClient:
                 self._unit_id(family), block.start, block.count
             )
 
-    async def _write(self, setting: Setting, raw: int) -> None:
+    async def _write(self, address: int, raw: int) -> None:
         wait = self._next_write_at - self._clock()
         if wait > 0:
             await asyncio.sleep(wait)
@@ -269,9 +292,9 @@ class PowmrClient:
         try:
             with self._dropped_on_failure():
                 if self._family is PowmrFamily.FAMILY_A:
-                    await link.write_register(unit_id, setting.address, raw)
+                    await link.write_register(unit_id, address, raw)
                 else:
-                    await link.write_registers(unit_id, setting.address, [raw])
+                    await link.write_registers(unit_id, address, [raw])
         finally:
             self._next_write_at = self._clock() + self.write_cooldown
 
@@ -293,13 +316,17 @@ class PowmrClient:
         except (PowmrExceptionResponse, PowmrTimeoutError):
             if setting.mirror_key is None:
                 raise
+        return await self._read_key(setting.mirror_key)
+
+    async def _read_key(self, key: str) -> Value:
+        """One reading, read fresh from the register that holds it."""
         assert self._map is not None
-        address = self._mirror_address(self._map, setting.mirror_key)
+        address = self._address_of(self._map, key)
         snapshot = decode(self._map, {address: await self._read(Block(address, 1))})
-        return snapshot[setting.mirror_key]
+        return snapshot[key]
 
     @staticmethod
-    def _mirror_address(register_map: RegisterMap, key: str) -> int:
+    def _address_of(register_map: RegisterMap, key: str) -> int:
         for register in register_map.registers:
             if register.key == key:
                 return register.address

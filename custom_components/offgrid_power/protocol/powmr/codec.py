@@ -1,4 +1,4 @@
-"""Turn register words into a `PowmrSnapshot`.
+"""Turn register words into a `PowmrSnapshot` of typed `PowmrReadings`.
 
 Input is what the wire delivered: blocks of 16-bit words keyed by their start
 address, before any byte swap. The codec swaps the Family A 45xx words, applies
@@ -16,36 +16,48 @@ from types import MappingProxyType
 
 from .errors import PowmrInvalidDataError
 from .plausible import screen
+from .readings import PowmrReadings, Value, keyed, readings_from
 from .registers import PowmrFamily, Register, RegisterMap, swap_bytes
-
-type Value = float | int | str | bool | None
 
 
 @dataclass(frozen=True, slots=True)
 class PowmrSnapshot:
-    """Decoded values of one poll; every key of the family's map is present.
+    """One poll: its typed readings, and the wire words behind them.
 
-    `implausible` names the keys whose value the plausibility gate turned into
-    None this poll (build snapshots with `checked_snapshot`).
+    `keys` names the readings the source carries (every key of the family's
+    map for a Modbus poll, whether this poll covered it or not); entities read
+    `readings`. The keyed view (`values`, `snapshot[key]`, `get`, `number`)
+    serves what is keyed by the register map itself: diagnostics, block
+    views, the settings' read-back and tools. `implausible` names the keys
+    whose value the plausibility gate turned into None this poll (build
+    snapshots with `checked_snapshot`).
     """
 
     family: PowmrFamily
-    values: Mapping[str, Value]
+    readings: PowmrReadings
+    keys: tuple[str, ...]
     wire_words: Mapping[int, int]
     implausible: tuple[str, ...] = ()
 
+    @property
+    def values(self) -> Mapping[str, Value]:
+        return keyed(self.readings, self.keys)
+
     def __getitem__(self, key: str) -> Value:
-        return self.values[key]
+        if key not in self.keys:
+            raise KeyError(key)
+        value: Value = getattr(self.readings, key)
+        return value
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.values)
+        return iter(self.keys)
 
     def get(self, key: str) -> Value:
-        return self.values.get(key)
+        return self[key] if key in self.keys else None
 
     def number(self, key: str) -> float | None:
         """The value as a float, or None when absent or not numeric (enums, flags)."""
-        value = self.values.get(key)
+        value = self.get(key)
         if isinstance(value, bool) or not isinstance(value, int | float):
             return None
         return float(value)
@@ -57,7 +69,11 @@ def checked_snapshot(
     """A snapshot whose every number is finite and physically plausible (else None)."""
     screened, implausible = screen(values)
     return PowmrSnapshot(
-        family, MappingProxyType(screened), MappingProxyType(dict(wire_words)), implausible
+        family,
+        readings_from(screened),
+        tuple(screened),
+        MappingProxyType(dict(wire_words)),
+        implausible,
     )
 
 

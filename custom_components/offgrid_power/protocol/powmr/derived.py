@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .codec import PowmrSnapshot
+from .readings import PowmrReadings, number
 
 # Below this the PV input is dark; the firmware reports the residual volts as 0 W/0 A.
 PV_DARK_VOLTAGE = 6.0
@@ -73,10 +74,11 @@ _NOMINAL_WINDOW = (0.75, 1.35)
 def nominal_battery_voltage(snapshot: PowmrSnapshot) -> float | None:
     """The bank's nominal voltage: the unit's rating (Family A 4525) when it reports one,
     else the nominal voltage whose window the measured voltage lies in (SMG-II has no rating)."""
-    rated = snapshot.number("rated_battery_voltage")
+    readings = snapshot.readings
+    rated = number(readings.rated_battery_voltage)
     if rated in NOMINAL_BATTERY_VOLTAGES:
         return rated
-    measured = snapshot.number("battery_voltage")
+    measured = number(readings.battery_voltage)
     if measured is None:
         return None
     low, high = _NOMINAL_WINDOW
@@ -133,13 +135,13 @@ class _BatterySample:
         return self.charge_a - self.discharge_a
 
 
-def battery_currents(snapshot: PowmrSnapshot) -> tuple[float, float] | None:
+def battery_currents(readings: PowmrReadings) -> tuple[float, float] | None:
     """(charge A, discharge A): Family A has two registers, SMG-II one signed current."""
-    charge = snapshot.number("battery_charge_current")
-    discharge = snapshot.number("battery_discharge_current")
+    charge = number(readings.battery_charge_current)
+    discharge = number(readings.battery_discharge_current)
     if charge is not None and discharge is not None:
         return charge, discharge
-    signed = snapshot.number("battery_current")
+    signed = number(readings.battery_current)
     if signed is None:
         return None
     return max(0.0, signed), max(0.0, -signed)
@@ -168,13 +170,14 @@ class DerivedCalculator:
         self._previous = None
 
     def update(self, snapshot: PowmrSnapshot, now: float) -> DerivedValues:
-        voltage = snapshot.number("battery_voltage")
-        currents = battery_currents(snapshot)
+        readings = snapshot.readings
+        voltage = number(readings.battery_voltage)
+        currents = battery_currents(readings)
         charge_a, discharge_a = currents if currents is not None else (None, None)
-        pv_w = snapshot.number("pv_power")
-        output_w = snapshot.number("output_active_power")
+        pv_w = number(readings.pv_power)
+        output_w = number(readings.output_active_power)
         discharge_w = None if voltage is None or discharge_a is None else voltage * discharge_a
-        on_battery = snapshot.get("operating_mode") == "battery"
+        on_battery = readings.operating_mode == "battery"
         efficiency = battery_mode_efficiency(output_w, pv_w, discharge_w) if on_battery else None
 
         sample = None
@@ -191,15 +194,13 @@ class DerivedCalculator:
         self._previous = sample
         autonomy = self._autonomy(on_battery, discharge_a, output_w, efficiency)
 
-        pv_a = snapshot.number("pv_current")
+        pv_a = number(readings.pv_current)
         return DerivedValues(
-            pv_current=pv_a
-            if pv_a is not None
-            else pv_current(pv_w, snapshot.number("pv_voltage")),
+            pv_current=pv_a if pv_a is not None else pv_current(pv_w, number(readings.pv_voltage)),
             battery_power=battery_power(voltage, charge_a, discharge_a),
             charge_power=None if voltage is None or charge_a is None else voltage * charge_a,
             discharge_power=discharge_w,
-            power_factor=power_factor(output_w, snapshot.number("output_apparent_power")),
+            power_factor=power_factor(output_w, number(readings.output_apparent_power)),
             efficiency=efficiency,
             battery_voltage_corrected=corrected,
             series_resistance=self.series_resistance,

@@ -22,8 +22,9 @@ import math
 import aiohttp
 
 from ..redact import mask_address_in, safe_address
-from .codec import PowmrSnapshot, Value, checked_snapshot
+from .codec import PowmrSnapshot, checked_snapshot
 from .errors import PowmrConnectionError, PowmrInvalidDataError, PowmrTimeoutError
+from .readings import Value
 from .registers import FAMILY_A, PowmrFamily
 
 # A status document is ~2 KB; anything near this is not the dongle talking.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .codec import PowmrSnapshot
 from .derived import DerivedValues
+from .readings import number
 
 
 def grid_import_power(snapshot: PowmrSnapshot, derived: DerivedValues) -> float | None:
@@ -13,16 +14,17 @@ def grid_import_power(snapshot: PowmrSnapshot, derived: DerivedValues) -> float 
     load and the battery charge less what the PV supplies; on battery it
     carries nothing.
     """
-    measured = snapshot.number("grid_power")
+    readings = snapshot.readings
+    measured = number(readings.grid_power)
     if measured is not None:
         return max(0.0, measured)
-    mode = snapshot.get("operating_mode")
+    mode = readings.operating_mode
     if mode == "battery":
         return 0.0
-    output = snapshot.number("output_active_power")
+    output = number(readings.output_active_power)
     if mode != "line" or output is None:
         return None
-    pv = snapshot.number("pv_power") or 0.0
+    pv = number(readings.pv_power) or 0.0
     charge = derived.charge_power or 0.0
     discharge = derived.discharge_power or 0.0
     return max(0.0, output + charge - pv - discharge)

@@ -94,6 +94,21 @@ class Setting:
 
 
 @dataclass(frozen=True, slots=True)
+class Command:
+    """A write-only register that makes the unit act once: `value` is what to write.
+
+    There is nothing to read back. `required_mode` is the working mode
+    (`operating_mode` label) the unit must be in for the command to mean
+    anything; the client checks it on the unit before sending.
+    """
+
+    address: int
+    key: str
+    value: int
+    required_mode: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RegisterMap:
     """Everything the codec and the client need to know about one family."""
 
@@ -102,6 +117,7 @@ class RegisterMap:
     flags: tuple[FlagBit, ...]
     settings: tuple[Setting, ...]
     swapped_ranges: tuple[range, ...] = ()
+    commands: tuple[Command, ...] = ()
     by_address: Mapping[int, Register] = field(init=False, repr=False, compare=False)
     settings_by_key: Mapping[str, Setting] = field(init=False, repr=False, compare=False)
 
@@ -313,8 +329,11 @@ AC_INPUT_RANGE_SMG = _enum((0, "wide"), (1, "narrow"))
 BUZZER_MODE_SMG = _enum((0, "mute"), (1, "mode_1"), (2, "mode_2"), (3, "faults_only"))
 # 406 turn-on mode and 420 remote switch: the vendor PDF (reference §3, "406 Turn-on mode
 # R/W 0 local or remote, 1 local only, 2 remote only"; "420 Remote switch R/W 0 remote
-# shutdown, 1 remote turn-on"). 426 (exit fault mode) is write-only, so not read here.
+# shutdown, 1 remote turn-on"). 426 (exit fault mode) is write-only: see _SMG_COMMANDS.
 TURN_ON_MODE_SMG = _enum((0, "local_or_remote"), (1, "local_only"), (2, "remote_only"))
+# 321 holds the output frequency in 0.01 Hz (reference §3, "320 / 321 Output voltage /
+# frequency, 0.1 V / 0.01 Hz"); the units offer 50 and 60 Hz, named as Family A's 5021.
+OUTPUT_FREQUENCY_SMG = _enum((5000, "50hz"), (6000, "60hz"))
 
 
 _SMG_SWITCHES = (
@@ -369,7 +388,7 @@ _SMG_REGISTERS = (
     Register(303, "buzzer_mode", options=BUZZER_MODE_SMG),
     *(Register(address, key, boolean=True) for address, key in _SMG_SWITCHES),
     Register(320, "output_voltage_setting", 0.1, "V"),
-    Register(321, "output_frequency_setting", 0.01, "Hz"),
+    Register(321, "output_frequency_setting", options=OUTPUT_FREQUENCY_SMG),
     Register(322, "battery_type", options=BATTERY_TYPE_SMG),
     Register(323, "battery_overvoltage_protection", 0.1, "V"),
     Register(324, "bulk_charge_voltage", 0.1, "V"),
@@ -438,7 +457,11 @@ _SMG_SETTINGS = (
     _switch(420, "remote_switch"),
 )
 
-SMG_II = RegisterMap(PowmrFamily.SMG_II, _SMG_REGISTERS, (), _SMG_SETTINGS)
+# The vendor PDF (reference §3): "426 Exit fault mode, W, write 1 (only valid in fault
+# mode)"; syssi/esphome-smg-ii offers it as its "exit fault state" button.
+_SMG_COMMANDS = (Command(426, "exit_fault", 1, required_mode="fault"),)
+
+SMG_II = RegisterMap(PowmrFamily.SMG_II, _SMG_REGISTERS, (), _SMG_SETTINGS, commands=_SMG_COMMANDS)
 
 REGISTER_MAPS: Mapping[PowmrFamily, RegisterMap] = MappingProxyType(
     {PowmrFamily.FAMILY_A: FAMILY_A, PowmrFamily.SMG_II: SMG_II}

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 
-from .codec import Value, physical_value
+from .codec import physical_value
 from .errors import PowmrSettingError
+from .readings import Value
 from .registers import Setting
 
 # Tolerance for float steps such as 28.4 V / 0.1 V.
