@@ -23,6 +23,14 @@ from .errors import (
     PowmrWriteNotConfirmedError,
 )
 from .grid import grid_import_power
+from .mqtt import (
+    DISCOVERY_SUFFIXES,
+    DONGLE_PREFIX,
+    STALE_AFTER_S,
+    MqttCollector,
+    discovered_prefix,
+    normalize_prefix,
+)
 from .read_plan import PlanState
 from .registers import (
     AC_INPUT_RANGE_A,
@@ -61,6 +69,8 @@ __all__ = [
     "CHARGER_PRIORITY_VARIANT_1",
     "CHARGER_PRIORITY_VARIANT_2",
     "CHARGER_STATUS_A",
+    "DISCOVERY_SUFFIXES",
+    "DONGLE_PREFIX",
     "FAMILY_A",
     "OPERATING_MODE_A",
     "OUTPUT_FREQUENCY_A",
@@ -68,12 +78,14 @@ __all__ = [
     "OUTPUT_PRIORITY_A",
     "OUTPUT_PRIORITY_SMG",
     "SMG_II",
+    "STALE_AFTER_S",
     "TURN_ON_MODE_SMG",
     "WORKING_MODE_SMG",
     "BatteryProfile",
     "DerivedCalculator",
     "DerivedValues",
     "DongleClient",
+    "MqttCollector",
     "PlanState",
     "PowmrClient",
     "PowmrConnectionError",
@@ -94,9 +106,11 @@ __all__ = [
     "Value",
     "block_views",
     "decode",
+    "discovered_prefix",
     "grid_import_power",
     "needs_serialx",
     "nominal_battery_voltage",
+    "normalize_prefix",
     "parse_status",
     "register_map",
     "safe_address",
