@@ -28,7 +28,14 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
-from pytest_homeassistant_custom_component.typing import MqttMockHAClient, MqttMockPahoClient
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import (
+    ClientSessionGenerator,
+    MqttMockHAClient,
+    MqttMockPahoClient,
+)
 
 from custom_components.offgrid_power.const import DOMAIN
 from custom_components.offgrid_power.powmr.mqtt_source import MqttSource
@@ -190,7 +197,7 @@ async def test_flow_reports_a_silent_prefix(
 
 
 async def test_sketch_dumps_make_the_register_entities(
-    hass: HomeAssistant, sketch: Bridge, model: FamilyAModel
+    hass: HomeAssistant, sketch: Bridge, model: FamilyAModel, hass_client: ClientSessionGenerator
 ) -> None:
     data = {**DONGLE_DATA, "topic_prefix": SKETCH_PREFIX}
     entry = make_entry(hass, data)
@@ -199,6 +206,12 @@ async def test_sketch_dumps_make_the_register_entities(
     # A register only the second raw dump carries (the sketch decodes none of it).
     assert float(_state(hass, "bulk_charge_voltage")) == 28.4
     assert float(_state(hass, "output_active_power")) == pytest.approx(model.load_w, abs=30)
+
+    runtime = (await get_diagnostics_for_config_entry(hass, hass_client, entry))["runtime"]
+    assert runtime["protocol"] == "family_a"
+    assert runtime["link"]["transport"] == "mqtt"
+    assert set(runtime["link"]["blocks"]) == {"4501", "4546"}
+    assert runtime["link"]["bad_messages"] == 0
 
 
 async def test_entities_turn_unavailable_when_messages_stop(
