@@ -324,3 +324,24 @@ async def test_reconfigure_moves_the_entry_to_another_prefix(
     assert entry.unique_id == f"mqtt:{SKETCH_PREFIX}"
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_silent_bridge_at_startup_retries_setup(
+    hass: HomeAssistant, broker: MqttMockHAClient
+) -> None:
+    entry = make_entry(hass, dict(DONGLE_DATA))
+    with patch("custom_components.offgrid_power.powmr.mqtt_source.FIRST_MESSAGE_TIMEOUT", 0.2):
+        await load(hass, entry)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_unload_unsubscribes(hass: HomeAssistant, dongle: Bridge) -> None:
+    entry = make_entry(hass, dict(DONGLE_DATA))
+    await load(hass, entry)
+    source = coordinator(entry).source
+    assert isinstance(source, MqttSource)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    messages = source.messages
+    await dongle.wait_for_polls(2)
+    assert source.messages == messages
