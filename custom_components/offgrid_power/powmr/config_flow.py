@@ -4,9 +4,10 @@ The entry's unique id is the link (serial port, or host and port), because
 Family A units and the dongle report no serial number; see ``unique_id_for``.
 Duplicates are refused before anything is sent to the unit.
 
-Over 300 lines on purpose: five transports share one dialog (user, zeroconf,
-reconfigure and options steps with their schemas and the probe), and
-splitting it would scatter one flow's validation over several files.
+Over 300 lines on purpose: six transports share one dialog (user, zeroconf,
+MQTT discovery, reconfigure and options steps with their schemas and the
+probe), and splitting it would scatter one flow's validation over several
+files.
 """
 
 from __future__ import annotations
@@ -32,15 +33,21 @@ from homeassistant.helpers.selector import (
     SelectSelectorMode,
     TextSelector,
 )
+from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 import voluptuous as vol
 
 from custom_components.offgrid_power.const import CONF_FAMILY, LOGGER, Family
 from custom_components.offgrid_power.protocol.powmr import (
+    DONGLE_PREFIX,
+    MqttCollector,
     PowmrClient,
     PowmrError,
     PowmrFamily,
+    PowmrInvalidDataError,
     PowmrPortInUseError,
+    discovered_prefix,
+    normalize_prefix,
     safe_address,
 )
 
@@ -59,6 +66,7 @@ from .const import (
     CONF_SCAN_INTERVAL,
     CONF_SOC_EMPTY_VOLTAGE,
     CONF_SOC_FULL_VOLTAGE,
+    CONF_TOPIC_PREFIX,
     CONF_TRANSPORT,
     CONF_UNIT_ID,
     DEFAULT_BATTERY_CAPACITY,
@@ -70,6 +78,7 @@ from .const import (
     PROTOCOL_AUTO,
     Transport,
 )
+from .mqtt_source import async_mqtt_available
 from .serial_proxy import serial_port_selector, unsupported_serial_proxy
 from .source import build_source
 
@@ -92,8 +101,11 @@ def unique_id_for(data: Mapping[str, Any]) -> str:
     link's credentials stay out: a host's ``user:password@`` goes, a serial
     URL's parameter values (``noise_psk=…``) are masked. The same port with
     another password is the same inverter, so it is still a duplicate.
+    Over MQTT the topic prefix is the link.
     """
     transport = Transport(data[CONF_TRANSPORT])
+    if transport is Transport.MQTT:
+        return f"mqtt:{data[CONF_TOPIC_PREFIX]}"
     if transport is Transport.SERIAL:
         link = f"serial:{safe_address(str(data[CONF_DEVICE]))}"
     else:
@@ -128,6 +140,11 @@ def _integer(minimum: int, maximum: int) -> NumberSelector:
 def connection_schema(transport: Transport, defaults: Mapping[str, Any]) -> vol.Schema:
     """The fields of one transport, pre-filled with ``defaults``."""
     fields: dict[Any, Any] = {}
+    if transport is Transport.MQTT:
+        fields[
+            vol.Required(CONF_TOPIC_PREFIX, default=defaults.get(CONF_TOPIC_PREFIX, DONGLE_PREFIX))
+        ] = TextSelector()
+        return vol.Schema(fields)
     if transport is Transport.SERIAL:
         fields[vol.Required(CONF_DEVICE, default=defaults.get(CONF_DEVICE, "/dev/ttyUSB0"))] = (
             serial_port_selector()
@@ -171,7 +188,10 @@ def _optional(key: str, defaults: Mapping[str, Any]) -> vol.Optional:
 
 
 def entry_data(transport: Transport, user_input: Mapping[str, Any]) -> dict[str, Any]:
-    """The entry's data from a connection form: integers as integers, blanks left out."""
+    """The entry's data from a connection form: integers as integers, blanks left out.
+
+    Raise `ValueError` for a topic prefix MQTT cannot subscribe under.
+    """
     data: dict[str, Any] = {CONF_FAMILY: Family.POWMR.value, CONF_TRANSPORT: transport.value}
     for key, value in user_input.items():
         if value in (None, ""):
@@ -181,11 +201,15 @@ def entry_data(transport: Transport, user_input: Mapping[str, Any]) -> dict[str,
         elif isinstance(value, str):
             value = value.strip()
         data[key] = value
+    if transport is Transport.MQTT:
+        data[CONF_TOPIC_PREFIX] = normalize_prefix(str(user_input.get(CONF_TOPIC_PREFIX) or ""))
     return data
 
 
 def entry_title(data: Mapping[str, Any]) -> str:
     """A readable title: the link."""
+    if data[CONF_TRANSPORT] == Transport.MQTT:
+        return f"PowMr MQTT {data[CONF_TOPIC_PREFIX]}"
     if data[CONF_TRANSPORT] == Transport.SERIAL:
         return f"PowMr {safe_address(data[CONF_DEVICE])}"
     return f"PowMr {safe_address(str(data[CONF_HOST]))}:{data[CONF_PORT]}"
@@ -201,6 +225,10 @@ class PowmrConfigFlowMixin(ConfigFlow):
         """Choose how Home Assistant reaches the inverter."""
         if user_input is not None:
             self._powmr_transport = Transport(user_input[CONF_TRANSPORT])
+            if self._powmr_transport is Transport.MQTT and not await async_mqtt_available(
+                self.hass
+            ):
+                return self.async_abort(reason="mqtt_not_configured")
             return await self.async_step_powmr_connection()
         return self.async_show_form(
             step_id="powmr",
@@ -226,13 +254,17 @@ class PowmrConfigFlowMixin(ConfigFlow):
         transport = self._powmr_transport
         errors: dict[str, str] = {}
         if user_input is not None:
-            data = entry_data(transport, user_input)
-            await self.async_set_unique_id(unique_id_for(data))
-            self._abort_if_unique_id_configured()
-            error = await self._async_powmr_probe(data)
-            if error is None:
-                return self.async_create_entry(title=entry_title(data), data=data)
-            errors["base"] = error
+            try:
+                data = entry_data(transport, user_input)
+            except ValueError:
+                errors["base"] = "invalid_topic_prefix"
+            else:
+                await self.async_set_unique_id(unique_id_for(data))
+                self._abort_if_unique_id_configured()
+                error = await self._async_powmr_probe(data)
+                if error is None:
+                    return self.async_create_entry(title=entry_title(data), data=data)
+                errors["base"] = error
         return self.async_show_form(
             step_id="powmr_connection",
             data_schema=connection_schema(transport, user_input or {}),
@@ -282,6 +314,38 @@ class PowmrConfigFlowMixin(ConfigFlow):
             },
         )
 
+    async def async_step_mqtt(self, discovery_info: MqttServiceInfo) -> ConfigFlowResult:
+        """A PowMr bridge published under one of the manifest's MQTT topics."""
+        prefix = discovered_prefix(discovery_info.topic)
+        try:
+            if prefix is None or not MqttCollector(prefix).receive(
+                discovery_info.topic, discovery_info.payload, 0.0
+            ):
+                return self.async_abort(reason="not_powmr_bridge")
+        except (ValueError, PowmrInvalidDataError):
+            return self.async_abort(reason="not_powmr_bridge")
+        data = entry_data(Transport.MQTT, {CONF_TOPIC_PREFIX: prefix})
+        # Both publishing bridges read Family A units.
+        data[CONF_DETECTED_PROTOCOL] = PowmrFamily.FAMILY_A.value
+        await self.async_set_unique_id(unique_id_for(data))
+        self._abort_if_unique_id_configured()
+        self._powmr_discovered = data
+        self.context["title_placeholders"] = {"name": entry_title(data)}
+        return await self.async_step_powmr_mqtt_confirm()
+
+    async def async_step_powmr_mqtt_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Let the user confirm the bridge found on MQTT."""
+        data = self._powmr_discovered
+        if user_input is not None:
+            return self.async_create_entry(title=entry_title(data), data=data)
+        self._set_confirm_only()
+        return self.async_show_form(
+            step_id="powmr_mqtt_confirm",
+            description_placeholders={"prefix": data[CONF_TOPIC_PREFIX]},
+        )
+
     async def async_step_powmr_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -290,20 +354,24 @@ class PowmrConfigFlowMixin(ConfigFlow):
         transport = Transport(entry.data[CONF_TRANSPORT])
         errors: dict[str, str] = {}
         if user_input is not None:
-            data = entry_data(transport, user_input)
-            if CONF_MDNS_NAME in entry.data:
-                data[CONF_MDNS_NAME] = entry.data[CONF_MDNS_NAME]
-            unique_id = unique_id_for(data)
-            if any(
-                other.unique_id == unique_id and other.entry_id != entry.entry_id
-                for other in self._async_current_entries(include_ignore=False)
-            ):
-                return self.async_abort(reason="already_configured")
-            error = await self._async_powmr_probe(data)
-            if error is None:
-                self._async_move_entry(entry, data)
-                return self.async_abort(reason="reconfigure_successful")
-            errors["base"] = error
+            try:
+                data = entry_data(transport, user_input)
+            except ValueError:
+                errors["base"] = "invalid_topic_prefix"
+            else:
+                if CONF_MDNS_NAME in entry.data:
+                    data[CONF_MDNS_NAME] = entry.data[CONF_MDNS_NAME]
+                unique_id = unique_id_for(data)
+                if any(
+                    other.unique_id == unique_id and other.entry_id != entry.entry_id
+                    for other in self._async_current_entries(include_ignore=False)
+                ):
+                    return self.async_abort(reason="already_configured")
+                error = await self._async_powmr_probe(data)
+                if error is None:
+                    self._async_move_entry(entry, data)
+                    return self.async_abort(reason="reconfigure_successful")
+                errors["base"] = error
         return self.async_show_form(
             step_id="powmr_reconfigure",
             data_schema=connection_schema(transport, user_input or entry.data),
@@ -334,7 +402,9 @@ class PowmrConfigFlowMixin(ConfigFlow):
             return "reply_port_in_use"
         except PowmrError as err:
             LOGGER.debug("PowMr probe of %s failed: %s", entry_title(data), err)
-            return "cannot_connect"
+            return (
+                "no_mqtt_messages" if data[CONF_TRANSPORT] == Transport.MQTT else "cannot_connect"
+            )
         except Exception:
             LOGGER.exception("Unexpected error while probing a PowMr inverter")
             return "unknown"

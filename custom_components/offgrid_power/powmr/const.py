@@ -19,6 +19,8 @@ CONF_BAUDRATE: Final = "baudrate"
 CONF_REPLY_PORT: Final = "reply_port"
 # The instance name an ESP32 dongle announces over mDNS; follows it across address changes.
 CONF_MDNS_NAME: Final = "mdns_name"
+# The MQTT topic prefix a bridge publishes under (``/powmr`` for the dongle).
+CONF_TOPIC_PREFIX: Final = "topic_prefix"
 
 CONF_CHARGER_PRIORITY_VARIANT: Final = "charger_priority_variant"
 CONF_BATTERY_CAPACITY: Final = "battery_capacity_wh"
@@ -43,6 +45,7 @@ class Transport(StrEnum):
     RTU_OVER_UDP = "rtu_over_udp"
     MODBUS_TCP = "modbus_tcp"
     DONGLE_HTTP = "dongle_http"
+    MQTT = "mqtt"
 
 
 DEFAULT_PORTS: Final = {

@@ -1,4 +1,4 @@
-"""Where a PowMr entry's snapshots come from: a Modbus link or the ESP32 dongle."""
+"""Where a PowMr entry's snapshots come from: a Modbus link, the ESP32 dongle or MQTT."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from .const import (
     CONF_PORT,
     CONF_PROTOCOL,
     CONF_REPLY_PORT,
+    CONF_TOPIC_PREFIX,
     CONF_TRANSPORT,
     CONF_UNIT_ID,
     DEFAULT_CHARGER_PRIORITY_VARIANT,
@@ -34,6 +35,7 @@ from .const import (
     PROTOCOL_AUTO,
     Transport,
 )
+from .mqtt_source import MqttSource
 
 
 def transport_config(data: Mapping[str, Any]) -> TransportConfig:
@@ -64,7 +66,7 @@ def protocol_family(data: Mapping[str, Any]) -> PowmrFamily | None:
 
 
 class SnapshotSource(Protocol):
-    """Where snapshots come from: a Modbus client or the ESP32 dongle."""
+    """Where snapshots come from: a Modbus client, the ESP32 dongle or MQTT topics."""
 
     async def read_snapshot(self) -> PowmrSnapshot:
         """Read one snapshot."""
@@ -99,7 +101,10 @@ def build_source(
 ) -> SnapshotSource:
     """The snapshot source an entry (or a config flow's input) describes."""
     options = options or {}
-    if Transport(data[CONF_TRANSPORT]) is Transport.DONGLE_HTTP:
+    transport = Transport(data[CONF_TRANSPORT])
+    if transport is Transport.MQTT:
+        return MqttSource(hass, str(data[CONF_TOPIC_PREFIX]))
+    if transport is Transport.DONGLE_HTTP:
         return DongleSource(
             DongleClient(
                 async_get_clientsession(hass),

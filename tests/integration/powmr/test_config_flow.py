@@ -269,6 +269,7 @@ def test_selectors_have_texts() -> None:
         "rtu_over_udp",
         "modbus_tcp",
         "dongle_http",
+        "mqtt",
     }
 
 

@@ -24,6 +24,14 @@ from .errors import (
     PowmrWriteNotConfirmedError,
 )
 from .grid import grid_import_power
+from .mqtt import (
+    DISCOVERY_SUFFIXES,
+    DONGLE_PREFIX,
+    STALE_AFTER_S,
+    MqttCollector,
+    discovered_prefix,
+    normalize_prefix,
+)
 from .read_plan import PlanState
 from .readings import PowmrReadings, Value, number
 from .registers import (
@@ -64,6 +72,8 @@ __all__ = [
     "CHARGER_PRIORITY_VARIANT_1",
     "CHARGER_PRIORITY_VARIANT_2",
     "CHARGER_STATUS_A",
+    "DISCOVERY_SUFFIXES",
+    "DONGLE_PREFIX",
     "FAMILY_A",
     "OPERATING_MODE_A",
     "OUTPUT_FREQUENCY_A",
@@ -71,6 +81,7 @@ __all__ = [
     "OUTPUT_PRIORITY_A",
     "OUTPUT_PRIORITY_SMG",
     "SMG_II",
+    "STALE_AFTER_S",
     "TURN_ON_MODE_SMG",
     "WORKING_MODE_SMG",
     "BatteryProfile",
@@ -78,6 +89,7 @@ __all__ = [
     "DerivedCalculator",
     "DerivedValues",
     "DongleClient",
+    "MqttCollector",
     "PlanState",
     "PowmrClient",
     "PowmrConnectionError",
@@ -100,9 +112,11 @@ __all__ = [
     "block_views",
     "checked_snapshot",
     "decode",
+    "discovered_prefix",
     "grid_import_power",
     "needs_serialx",
     "nominal_battery_voltage",
+    "normalize_prefix",
     "number",
     "parse_status",
     "register_map",
