@@ -14,6 +14,7 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
+import voluptuous as vol
 
 from custom_components.offgrid_power.const import CONF_FAMILY, DOMAIN, Family
 from custom_components.offgrid_power.protocol.masterbus import usb_link
@@ -116,7 +117,7 @@ async def test_no_interface_attached_offers_nothing_and_auto_fails(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": "masterbus"}
     )
-    with pytest.raises(Exception, match="interface"):
+    with pytest.raises(vol.MultipleInvalid, match="interface"):
         result["data_schema"]({})  # no default: the user chooses
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"interface": "mastervolt_usb"}

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 import logging
+import math
 import os
 from pathlib import Path
 import select
@@ -117,6 +118,16 @@ def resolve_channel(channel: str, sysfs: str | None = None, dev: str | None = No
     return channel
 
 
+def _ready(fd: int, event: int, timeout: float | None) -> bool:
+    """Whether ``fd`` becomes ready for ``event`` within ``timeout`` seconds (None: ever).
+
+    poll, not select: Home Assistant can hold more than select's 1024 descriptors.
+    """
+    poller = select.poll()
+    poller.register(fd, event)
+    return bool(poller.poll(None if timeout is None else max(0, math.ceil(timeout * 1000))))
+
+
 def _open(path: str) -> int:
     """A non-blocking descriptor for a hidraw node or a report-keeping socket."""
     if stat.S_ISSOCK(os.stat(path).st_mode):
@@ -169,8 +180,7 @@ class UsbLinkBus(can.BusABC):
         try:
             report = output_report(Frame(msg.arbitration_id, bytes(msg.data)))
             wait = SEND_TIMEOUT if timeout is None else timeout
-            _, writable, _ = select.select([], [self._fd], [], wait)
-            written = os.write(self._fd, report) if writable else 0
+            written = os.write(self._fd, report) if _ready(self._fd, select.POLLOUT, wait) else 0
         except (OSError, ValueError, FrameError) as err:
             raise can.CanOperationError(f"USB interface send failed: {err}") from err
         if written != len(report):
@@ -183,8 +193,7 @@ class UsbLinkBus(can.BusABC):
 
     def _receive(self, timeout: float | None) -> None:
         try:
-            readable, _, _ = select.select([self._fd], [], [], timeout)
-            if not readable:
+            if not _ready(self._fd, select.POLLIN, timeout):
                 return
             report = os.read(self._fd, _READ_SIZE)
         except BlockingIOError:
