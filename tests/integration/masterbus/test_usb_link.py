@@ -28,6 +28,7 @@ from .conftest import (
     make_entry,
     poll,
     setup_entry,
+    slcan_data,
     steady_devices,
     unload,
     until,
@@ -153,4 +154,21 @@ async def test_unplugged_interface_means_unavailable_until_it_returns(
     assert hass.states.get(VOLTS).state == "12.9"
     assert hass.states.get(LINK).state == "on"
     assert entry.runtime_data.coordinator.reconnects == 1
+    await unload(hass, entry)
+
+
+async def test_reconfigure_moves_an_entry_to_the_usb_interface(
+    hass: HomeAssistant, peer: UsbLinkPeer
+) -> None:
+    entry = make_entry(hass, slcan_data(1))  # an SLCAN adapter that is gone
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"interface": "mastervolt_usb", "channel": "auto"},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.unique_id == "mastervolt_usb:auto"
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.state is ConfigEntryState.LOADED
     await unload(hass, entry)
