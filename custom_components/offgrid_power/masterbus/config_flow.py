@@ -2,9 +2,9 @@
 
 Steps: the kind of interface (Mastervolt's USB interface preselected when
 one is attached), then where it is (channel, bitrate; for the USB interface
-a choice of the attached ones), a connection test, a discovery that shows the devices found so far, and the
-choice of fields to poll. The entry's unique id is the interface and channel:
-one entry per bus connection.
+a choice of the attached ones), a connection test, a discovery that shows
+the devices found so far, and the choice of fields to poll. The entry's
+unique id is the interface and channel: one entry per bus connection.
 
 Over 300 lines on purpose: the setup, reconfigure and options steps share the
 connection test, the discovery and the field picker, which read best as one
