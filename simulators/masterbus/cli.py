@@ -1,8 +1,10 @@
-"""``python -m simulators masterbus --slcan 127.0.0.1:PORT --bridge 127.0.0.1:PORT``
+"""``python -m simulators masterbus --slcan 127.0.0.1:PORT --bridge 127.0.0.1:PORT --usb PATH``
 
 Serves the emulated MasterBus until interrupted (Ctrl-C or SIGTERM). Ports
 bind to 127.0.0.1 only; port 0 picks a free one, and the chosen ports are
-printed as one JSON line on stdout so scripts can find them.
+printed as one JSON line on stdout so scripts can find them. ``--usb`` serves
+Mastervolt's USB interface on a Unix socket path (the integration's
+``mastervolt_usb`` channel can be that path).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from simulators.day import SimulatedDay
 
 from .devices import default_devices
 from .network import MasterBusSimulator
+from .usb_link import UsbLinkPeer
 
 LOOPBACK = "127.0.0.1"
 
@@ -51,9 +54,12 @@ async def _serve(args: argparse.Namespace) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     async with simulator:
+        if args.usb is not None:
+            await UsbLinkPeer.serve(simulator, args.usb)
         ports = {
             "slcan": simulator.slcan_port if args.slcan is not None else None,
             "bridge": simulator.bridge_port if args.bridge is not None else None,
+            "usb": args.usb,
         }
         print(json.dumps(ports), flush=True)
         await stop.wait()
@@ -70,6 +76,7 @@ def main(argv: list[str]) -> int:
         default=[],
         help="also send bridge frames to 127.0.0.1:PORT (otherwise: to whoever sends)",
     )
+    parser.add_argument("--usb", help="Mastervolt USB interface on this Unix socket path")
     parser.add_argument("--pacing", action="store_true", help="take as long as 250 kbit/s")
     parser.add_argument("--display", action="store_true", help="add a MasterView polling the shunt")
     parser.add_argument(
@@ -79,8 +86,8 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--start-hour", type=float, default=12.0, help="with --day-seconds")
     args = parser.parse_args(argv)
-    if args.slcan is None and args.bridge is None:
-        parser.error("give --slcan and/or --bridge")
+    if args.slcan is None and args.bridge is None and args.usb is None:
+        parser.error("give --slcan, --bridge and/or --usb")
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(args))
     return 0

@@ -1,9 +1,10 @@
 """Config, reconfigure and options flow steps for a MasterBus network.
 
-Steps: the kind of interface, then where it is (channel, bitrate), a
-connection test, a discovery that shows the devices found so far, and the
-choice of fields to poll. The entry's unique id is the interface and channel:
-one entry per bus connection.
+Steps: the kind of interface (Mastervolt's USB interface preselected when
+one is attached), then where it is (channel, bitrate; for the USB interface
+a choice of the attached ones), a connection test, a discovery that shows
+the devices found so far, and the choice of fields to poll. The entry's
+unique id is the interface and channel: one entry per bus connection.
 
 Over 300 lines on purpose: the setup, reconfigure and options steps share the
 connection test, the discovery and the field picker, which read best as one
@@ -40,15 +41,19 @@ from custom_components.offgrid_power.const import CONF_FAMILY, LOGGER, Family
 from custom_components.offgrid_power.flow_update import update_and_reload
 from custom_components.offgrid_power.models import OffGridConfigEntry
 from custom_components.offgrid_power.protocol.masterbus import (
+    USB_AUTO,
     DeviceIdentity,
     DeviceSchema,
+    Interface,
     MasterBusSession,
     SchemaCache,
     TransportConfig,
     TransportError,
+    UsbInterface,
     available_interfaces,
     close_bus,
     default_fields,
+    find_usb_interfaces,
     offered,
     open_bus,
 )
@@ -79,6 +84,7 @@ EXAMPLES = {
     "slcan": "/dev/ttyACM0@115200 or socket://192.168.1.40:3333",
     "gs_usb": "0",
     "bridge": "192.168.1.41 (port 47810 unless given)",
+    "mastervolt_usb": "auto (the first Mastervolt USB interface attached) or /dev/hidraw0",
 }
 
 
@@ -115,7 +121,25 @@ def _interface_selector() -> SelectSelector:
     )
 
 
-def _connection_schema(interface: str, defaults: dict[str, Any]) -> vol.Schema:
+def _usb_selector(attached: Iterable[UsbInterface]) -> SelectSelector:
+    """``auto`` or one of the attached USB interfaces; another path may be typed."""
+    options = [SelectOptionDict(value=USB_AUTO, label=USB_AUTO)]
+    for found in attached:
+        serial = f", {found.serial}" if found.serial else ""
+        label = f"{found.node} ({found.name or 'Mastervolt USB interface'}{serial})"
+        options.append(SelectOptionDict(value=found.node, label=label))
+    return SelectSelector(
+        SelectSelectorConfig(options=options, custom_value=True, mode=SelectSelectorMode.DROPDOWN)
+    )
+
+
+def _connection_schema(
+    interface: str, defaults: dict[str, Any], attached: Iterable[UsbInterface] = ()
+) -> vol.Schema:
+    if interface == Interface.MASTERVOLT_USB:
+        # The interface runs the bus at 250 kbit/s itself: no bitrate to give.
+        channel = defaults.get(CONF_CHANNEL, USB_AUTO)
+        return vol.Schema({vol.Required(CONF_CHANNEL, default=channel): _usb_selector(attached)})
     fields: dict[Any, Any] = {
         vol.Required(CONF_CHANNEL, default=defaults.get(CONF_CHANNEL, vol.UNDEFINED)): (
             TextSelector()
@@ -134,9 +158,12 @@ def _connection_schema(interface: str, defaults: dict[str, Any]) -> vol.Schema:
 
 
 def _clean(interface: str, user_input: dict[str, Any]) -> dict[str, Any]:
+    channel = str(user_input[CONF_CHANNEL]).strip()
+    if interface == Interface.MASTERVOLT_USB and not channel:
+        channel = USB_AUTO
     data: dict[str, Any] = {
         CONF_INTERFACE: interface,
-        CONF_CHANNEL: str(user_input[CONF_CHANNEL]).strip(),
+        CONF_CHANNEL: channel,
         CONF_BITRATE: int(user_input.get(CONF_BITRATE, DEFAULT_BITRATE)),
     }
     if interface == "bridge":
@@ -209,10 +236,22 @@ class MasterbusConfigFlowMixin(ConfigFlow):
         if user_input is not None:
             self._mb_interface = str(user_input[CONF_INTERFACE])
             return await self.async_step_masterbus_connection()
+        # Home Assistant's USB discovery sees serial ports only, not this HID
+        # device: the flow looks for it itself and offers it first.
+        attached = await self._async_usb_interfaces()
+        offer = Interface.MASTERVOLT_USB.value if attached else vol.UNDEFINED
         return self.async_show_form(
             step_id="masterbus",
-            data_schema=vol.Schema({vol.Required(CONF_INTERFACE): _interface_selector()}),
+            data_schema=vol.Schema(
+                {vol.Required(CONF_INTERFACE, default=offer): _interface_selector()}
+            ),
         )
+
+    async def _async_usb_interfaces(self) -> list[UsbInterface]:
+        """The attached Mastervolt USB interfaces (none where the interface is not offered)."""
+        if Interface.MASTERVOLT_USB not in available_interfaces():
+            return []
+        return await self.hass.async_add_executor_job(find_usb_interfaces)
 
     async def async_step_masterbus_connection(
         self, user_input: dict[str, Any] | None = None
@@ -228,9 +267,12 @@ class MasterbusConfigFlowMixin(ConfigFlow):
                 self._mb_data = data
                 return await self.async_step_masterbus_discover()
             errors["base"] = "masterbus_cannot_connect"
+        attached = (
+            await self._async_usb_interfaces() if interface == Interface.MASTERVOLT_USB else []
+        )
         return self.async_show_form(
             step_id="masterbus_connection",
-            data_schema=_connection_schema(interface, user_input or {}),
+            data_schema=_connection_schema(interface, user_input or {}, attached),
             errors=errors,
             description_placeholders={"example": EXAMPLES.get(interface, "")},
         )

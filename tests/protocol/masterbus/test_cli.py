@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 import json
 from pathlib import Path
 import subprocess
 import sys
 
 import pytest
+
+from .usb_node import fake_host
 
 ROOT = Path(__file__).resolve().parents[3]
 LIBRARY = "custom_components.offgrid_power.protocol.masterbus"
@@ -62,7 +65,14 @@ def test_decode_missing_file_fails_cleanly(tmp_path: Path) -> None:
     assert "error:" in result.stderr
 
 
-def test_scan_lists_the_simulated_devices() -> None:
+@pytest.fixture
+def usb_socket() -> Iterator[str]:
+    """A path for the simulated USB interface's socket, short enough for one."""
+    with fake_host() as host:
+        yield host.node("hidraw0")
+
+
+def test_scan_lists_the_simulated_devices(usb_socket: str) -> None:
     simulator = subprocess.Popen(
         [
             sys.executable,
@@ -73,6 +83,8 @@ def test_scan_lists_the_simulated_devices() -> None:
             "127.0.0.1:0",
             "--bridge",
             "127.0.0.1:0",
+            "--usb",
+            usb_socket,
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -84,6 +96,7 @@ def test_scan_lists_the_simulated_devices() -> None:
         for interface, channel in (
             ("slcan", f"socket://127.0.0.1:{ports['slcan']}"),
             ("bridge", f"127.0.0.1:{ports['bridge']}"),
+            ("mastervolt_usb", ports["usb"]),
         ):
             scan = ("scan", "--interface", interface, "--channel", channel, "--wait", "0.3")
             result = run("-m", LIBRARY, *scan, "--listen", "127.0.0.1:0")

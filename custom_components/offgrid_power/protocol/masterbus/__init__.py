@@ -14,6 +14,8 @@ Modules, one job each:
   reads) and `writes` (checks before a write, read-back after it);
 - `reader`: frames from a python-can bus to the event loop, a failure once;
 - `bridge`: the ESP32 UDP bridge format and its python-can bus;
+- `usb_reports`: the HID reports of Mastervolt's USB interface; `usb_link`:
+  its python-can bus over Linux hidraw, and finding it in sysfs;
 - `transports`: open (and close) a python-can bus from (interface, channel, bitrate);
 - `cli`: ``python -m custom_components.offgrid_power.protocol.masterbus``.
 """
@@ -39,8 +41,10 @@ from .products import (
 )
 from .session import MasterBusSession
 from .transports import Interface, TransportConfig, available_interfaces, close_bus, open_bus
+from .usb_link import AUTO as USB_AUTO, UsbInterface, find_interfaces as find_usb_interfaces
 
 __all__ = [
+    "USB_AUTO",
     "CacheEntry",
     "ConnectionLost",
     "Device",
@@ -60,6 +64,7 @@ __all__ = [
     "SessionEvent",
     "TransportConfig",
     "TransportError",
+    "UsbInterface",
     "ValueUpdated",
     "Visualisation",
     "WriteError",
@@ -67,6 +72,7 @@ __all__ = [
     "close_bus",
     "controls_allowed",
     "default_fields",
+    "find_usb_interfaces",
     "needs_commit",
     "offered",
     "open_bus",

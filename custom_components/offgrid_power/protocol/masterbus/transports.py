@@ -3,8 +3,10 @@
 Supported: ``socketcan`` (a configured kernel interface such as ``can0``; its
 bitrate is set with ``ip link``, not here), ``slcan`` (a tty such as
 ``/dev/ttyACM0@115200``, or ``socket://host:port`` for a Lawicel TCP bridge),
-``gs_usb`` (candleLight/CANable via libusb, channel = device index) and
-``bridge`` (the ESP32 UDP bridge, channel = ``host[:port]``, see `bridge`).
+``gs_usb`` (candleLight/CANable via libusb, channel = device index),
+``bridge`` (the ESP32 UDP bridge, channel = ``host[:port]``, see `bridge`) and
+``mastervolt_usb`` (Mastervolt's USB interface on Linux hidraw, channel =
+``auto`` or ``/dev/hidrawN``, see `usb_link`).
 Opening and closing block (serial settle time, USB), so call `open_bus` and
 `close_bus` in an executor.
 """
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 import importlib.util
 import logging
+import sys
 
 import can
 
@@ -23,6 +26,7 @@ from ..redact import mask_address_in, safe_address
 from .bridge import HOST_PORT, BridgeBus, parse_endpoint
 from .errors import TransportError
 from .slcan import TolerantSlcanBus
+from .usb_link import UsbLinkBus
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -38,6 +42,7 @@ class Interface(StrEnum):
     SLCAN = "slcan"
     GS_USB = "gs_usb"
     BRIDGE = "bridge"
+    MASTERVOLT_USB = "mastervolt_usb"
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -56,12 +61,13 @@ class TransportConfig:
 
 
 def available_interfaces() -> tuple[Interface, ...]:
-    """Interfaces whose Python dependencies are installed here."""
+    """Interfaces whose Python dependencies (or operating system) are here."""
     needs = {Interface.SLCAN: "serial", Interface.GS_USB: "usb"}
     return tuple(
         kind
         for kind in Interface
-        if kind not in needs or importlib.util.find_spec(needs[kind]) is not None
+        if (kind not in needs or importlib.util.find_spec(needs[kind]) is not None)
+        and (kind is not Interface.MASTERVOLT_USB or sys.platform == "linux")  # hidraw
     )
 
 
@@ -74,6 +80,8 @@ def open_bus(config: TransportConfig) -> can.BusABC:
             case Interface.BRIDGE:
                 host, port = parse_endpoint(config.listen, HOST_PORT, listening=True)
                 return BridgeBus(config.channel, port, host, can_filters=EXTENDED_ONLY)
+            case Interface.MASTERVOLT_USB:
+                return UsbLinkBus(config.channel, can_filters=EXTENDED_ONLY)
             case Interface.SLCAN:
                 # A TCP bridge needs no settle time; a USB serial adapter does.
                 settle = 0.0 if "://" in config.channel else 2.0
