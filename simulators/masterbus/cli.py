@@ -17,6 +17,7 @@ import sys
 from simulators.day import SimulatedDay
 
 from .devices import default_devices
+from .fleet import ten_devices
 from .network import MasterBusSimulator
 
 LOOPBACK = "127.0.0.1"
@@ -38,8 +39,9 @@ def _peer(text: str) -> tuple[str, int]:
 
 async def _serve(args: argparse.Namespace) -> None:
     day = None if args.day_seconds is None else SimulatedDay(args.day_seconds, args.start_hour)
+    devices = ten_devices(day) if args.ten_devices else default_devices(day)
     simulator = MasterBusSimulator(
-        default_devices(day),
+        devices,
         slcan_port=args.slcan,
         bridge_port=args.bridge,
         bridge_peers=args.bridge_peer,
@@ -72,6 +74,9 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--pacing", action="store_true", help="take as long as 250 kbit/s")
     parser.add_argument("--display", action="store_true", help="add a MasterView polling the shunt")
+    parser.add_argument(
+        "--ten-devices", action="store_true", help="seven more devices beside the default three"
+    )
     parser.add_argument(
         "--day-seconds",
         type=float,
