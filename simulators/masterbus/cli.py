@@ -46,6 +46,7 @@ async def _serve(args: argparse.Namespace) -> None:
         bridge_port=args.bridge,
         bridge_peers=args.bridge_peer,
         pacing=args.pacing,
+        reply_latency=args.reply_latency,
         display=args.display,
     )
     stop = asyncio.Event()
@@ -73,6 +74,9 @@ def main(argv: list[str]) -> int:
         help="also send bridge frames to 127.0.0.1:PORT (otherwise: to whoever sends)",
     )
     parser.add_argument("--pacing", action="store_true", help="take as long as 250 kbit/s")
+    parser.add_argument(
+        "--reply-latency", type=float, default=0.0, help="seconds a device takes to answer"
+    )
     parser.add_argument("--display", action="store_true", help="add a MasterView polling the shunt")
     parser.add_argument(
         "--ten-devices", action="store_true", help="seven more devices beside the default three"
