@@ -189,36 +189,44 @@ async def _discover(
     polls: int = 0,
     turnaround: float = DEVICE_TURNAROUND,
 ) -> Discovery:
-    """Discover a paced bus with `cache`; record the wire into `wire` if given."""
+    """Discover a paced bus with `cache`; record the wire into `wire` if given.
+
+    The wire time is the simulator's own count of what crossed its wire; a
+    tap (another bus on the channel, which costs CPU in this process) is
+    opened only to record.
+    """
     loop = asyncio.get_running_loop()
     channel = f"bench-masterbus-{uuid.uuid4().hex}"
     heard: list[can.Message] = []
     async with MasterBusSimulator(
         devices, virtual_channel=channel, pacing=True, reply_latency=turnaround
-    ):
-        tap = can.Bus(interface="virtual", channel=channel)
-        tap_reader = BusReader(tap, heard.append, _ignore, loop)
-        tap_reader.start()
+    ) as simulator:
+        tap = can.Bus(interface="virtual", channel=channel) if wire is not None else None
+        tap_reader = None if tap is None else BusReader(tap, heard.append, _ignore, loop)
+        if tap_reader is not None:
+            tap_reader.start()
         bus = can.Bus(interface="virtual", channel=channel)
         session = MasterBusSession(SessionConfig(), cache, catalogue)
         try:
+            frames, wire_seconds = simulator.wire_frames, simulator.wire_seconds
             start = time.perf_counter()
             await session.connect(bus)
             async with asyncio.timeout(120):
                 await session.wait_for_devices(len(devices))
                 await session.wait_discovery()
             seconds = time.perf_counter() - start
-            frames = len(heard)
-            wire_seconds = sum(frame_seconds(message) for message in heard)
+            frames = simulator.wire_frames - frames
+            wire_seconds = simulator.wire_seconds - wire_seconds
             requests = session.requests_sent
             for _ in range(polls):
                 for address, device in session.devices.items():
                     await session.read_values(address, [f.field for f in device.schema.fields])
         finally:
             await session.disconnect()
-            tap_reader.stop()
+            if tap_reader is not None and tap is not None:
+                tap_reader.stop()
+                tap.shutdown()
             bus.shutdown()
-            tap.shutdown()
     if wire is not None:
         wire.extend(heard)
     return Discovery(seconds, wire_seconds, frames, requests, session.cache.to_dict())

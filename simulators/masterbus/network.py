@@ -83,6 +83,9 @@ class MasterBusSimulator:
         self.devices = {d.address: d for d in (default_devices() if devices is None else devices)}
         self.pacing = pacing
         self.reply_latency = reply_latency
+        # Every frame that crossed the wire, and the time it takes at 250 kbit/s.
+        self.wire_frames = 0
+        self.wire_seconds = 0.0
         self.heard: Counter[str] = Counter()
         # Every write a master sent, commit tokens included, in order.
         self.writes: list[ValueWrite] = []
@@ -239,8 +242,11 @@ class MasterBusSimulator:
         free_at = loop.time()  # when the frame on the wire has been sent
         while True:
             message, source = await self._wire.get()
+            duration = frame_seconds(message)
+            self.wire_frames += 1
+            self.wire_seconds += duration
             if self.pacing:
-                free_at = max(free_at, loop.time()) + frame_seconds(message)
+                free_at = max(free_at, loop.time()) + duration
                 await asyncio.sleep(free_at - loop.time())
             for port in self._ports:
                 port.write(message, source)
