@@ -19,6 +19,7 @@ import sys
 from simulators.day import SimulatedDay
 
 from .devices import default_devices
+from .fleet import ten_devices
 from .network import MasterBusSimulator
 from .usb_link import UsbLinkPeer
 
@@ -41,12 +42,14 @@ def _peer(text: str) -> tuple[str, int]:
 
 async def _serve(args: argparse.Namespace) -> None:
     day = None if args.day_seconds is None else SimulatedDay(args.day_seconds, args.start_hour)
+    devices = ten_devices(day) if args.ten_devices else default_devices(day)
     simulator = MasterBusSimulator(
-        default_devices(day),
+        devices,
         slcan_port=args.slcan,
         bridge_port=args.bridge,
         bridge_peers=args.bridge_peer,
         pacing=args.pacing,
+        reply_latency=args.reply_latency,
         display=args.display,
     )
     stop = asyncio.Event()
@@ -78,7 +81,13 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--usb", help="Mastervolt USB interface on this Unix socket path")
     parser.add_argument("--pacing", action="store_true", help="take as long as 250 kbit/s")
+    parser.add_argument(
+        "--reply-latency", type=float, default=0.0, help="seconds a device takes to answer"
+    )
     parser.add_argument("--display", action="store_true", help="add a MasterView polling the shunt")
+    parser.add_argument(
+        "--ten-devices", action="store_true", help="seven more devices beside the default three"
+    )
     parser.add_argument(
         "--day-seconds",
         type=float,

@@ -260,14 +260,16 @@ def _today(_: float) -> float:
     return encode_date(datetime.now().date())
 
 
-def master_shunt() -> SimulatedDevice:
+def master_shunt(
+    address: int = 0x6DB09B, serial: str = "KL21S0412", name: str = "MSH Battery"
+) -> SimulatedDevice:
     """A MasterShunt 500 (current firmware layout: time 10, date 11)."""
     v, a = Visualisation.FLOAT, Visualisation.DROPDOWN
     return SimulatedDevice(
-        address=0x6DB09B,
+        address=address,
         article="77020115",
-        serial="KL21S0412",
-        name="MSH Battery",
+        serial=serial,
+        name=name,
         firmware=(2, 4),
         unit_code=2,
         groups=[("Monitoring", [0, 4, 3, 1, 2, 5, 10, 11]), ("History", [12, 61])],
@@ -361,15 +363,17 @@ def mass_combi() -> SimulatedDevice:
     )
 
 
-def solar_chargemaster() -> SimulatedDevice:
+def solar_chargemaster(
+    address: int = 0x31B483, serial: str = "S119H0233", name: str = "SCM Solar"
+) -> SimulatedDevice:
     """A Solar ChargeMaster (SCM60 MPPT-MB layout, §4.7); On/Off needs the commit token."""
     v, a = Visualisation.FLOAT, Visualisation.DROPDOWN
     current = _wave(6, 6, 300)
     return SimulatedDevice(
-        address=0x31B483,
+        address=address,
         article="131906000",
-        serial="S119H0233",
-        name="SCM Solar",
+        serial=serial,
+        name=name,
         firmware=(5, 22),
         groups=[("Solar", [2, 3, 4, 5, 6, 9]), ("Temperatures", [7, 8]), ("Control", [12])],
         fields=[

@@ -10,7 +10,11 @@ Usage from async tests::
 
 Every frame goes over one shared "wire" queue: all ports hear it (except the
 connection it came from) and the devices react to frames from masters. With
-`pacing` the wire takes as long as 250 kbit/s would.
+`pacing` the wire takes as long as 250 kbit/s would: one frame at a time, each
+ending `frame_seconds` after the previous one ended (or after it was queued,
+when the wire was idle), so a late wake-up of the loop does not stretch the
+bus. `reply_latency` is a device's turnaround: its reply enters the wire that
+long after the request has left it, while other frames keep flowing.
 """
 
 from __future__ import annotations
@@ -71,12 +75,17 @@ class MasterBusSimulator:
         bridge_port: int | None = None,
         bridge_peers: Iterable[tuple[str, int]] = (),
         pacing: bool = False,
+        reply_latency: float = 0.0,
         display: bool = False,
         display_heartbeat: float = 30.0,
         display_poll: float = 1.0,
     ) -> None:
         self.devices = {d.address: d for d in (default_devices() if devices is None else devices)}
         self.pacing = pacing
+        self.reply_latency = reply_latency
+        # Every frame that crossed the wire, and the time it takes at 250 kbit/s.
+        self.wire_frames = 0
+        self.wire_seconds = 0.0
         self.heard: Counter[str] = Counter()
         # Every write a master sent, commit tokens included, in order.
         self.writes: list[ValueWrite] = []
@@ -229,10 +238,16 @@ class MasterBusSimulator:
         self._wire.put_nowait((_as_can(message), self))
 
     async def _run_wire(self) -> None:
+        loop = asyncio.get_running_loop()
+        free_at = loop.time()  # when the frame on the wire has been sent
         while True:
             message, source = await self._wire.get()
+            duration = frame_seconds(message)
+            self.wire_frames += 1
+            self.wire_seconds += duration
             if self.pacing:
-                await asyncio.sleep(frame_seconds(message))
+                free_at = max(free_at, loop.time()) + duration
+                await asyncio.sleep(free_at - loop.time())
             for port in self._ports:
                 port.write(message, source)
             if source is not self:
@@ -270,13 +285,20 @@ class MasterBusSimulator:
                     self._emit(each.announcement())
             return
         device = self.devices.get(message.address)
-        if device is not None:
-            for reply in device.handle(message, time.monotonic() - self._started):
-                if device.address in self.held:
-                    self.held[device.address].append(reply)
-                    self._held_changed.set()
-                else:
-                    self._emit(reply)
+        if device is None:
+            return
+        replies = device.handle(message, time.monotonic() - self._started)
+        if device.address in self.held:
+            self.held[device.address] += replies
+            self._held_changed.set()
+        elif replies and self.reply_latency > 0:
+            asyncio.get_running_loop().call_later(self.reply_latency, self._emit_all, replies)
+        else:
+            self._emit_all(replies)
+
+    def _emit_all(self, messages: list[Message]) -> None:
+        for message in messages:
+            self._emit(message)
 
     # --- a MasterView that boots, then polls the shunt (for listen-only masters) -----
 

@@ -8,6 +8,7 @@ Modules, one job each:
 - `models`: identity, schema and field metadata; `cache`: the schema cache;
 - `learner`: passive learning from other masters' traffic;
 - `products`: the product catalogue and the fields that matter by default;
+- `catalogue`: the strings of known device models (``string_catalogue.json``);
 - `policy`: which fields a master polls and writes, and the commit-token rule;
 - `session`: the async master (lifecycle, polling, online tracking, housekeeping),
   with `events` (its configuration and events), `discovery` (identity and schema

@@ -2,7 +2,9 @@
 
 The session hands in its two ways of asking: ``ask`` for a reply that must
 come, ``optional`` for one whose absence is normal (optional metadata,
-firmware part 1).
+firmware part 1), and the string catalogue: a device of a catalogued model
+and firmware that passes the spot check is asked only for strings the
+catalogue lacks.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from .catalogue import StringCatalogue
 from .codec import (
     Attribute,
     FieldCountReply,
@@ -32,6 +35,7 @@ from .codec import (
     StringIdReply,
     StringIdRequest,
 )
+from .errors import NotSupportedError
 from .learner import format_firmware
 from .matching import Request
 from .models import DeviceIdentity, DeviceSchema, FieldInfo, Group, Visualisation
@@ -53,9 +57,10 @@ type AskOptional = Callable[[Request], Awaitable[Message | None]]
 class SchemaReader:
     """Reads identity and schema with the session's requests."""
 
-    def __init__(self, ask: Ask, optional: AskOptional) -> None:
+    def __init__(self, ask: Ask, optional: AskOptional, catalogue: StringCatalogue) -> None:
         self._ask = ask
         self._optional = optional
+        self._catalogue = catalogue
 
     async def identity(self, address: int) -> DeviceIdentity:
         major = minor = 0
@@ -87,8 +92,23 @@ class SchemaReader:
         known[string_id] = text.strip()  # some article strings carry trailing spaces
         return known[string_id]
 
-    async def schema(self, address: int) -> DeviceSchema:
-        strings: dict[int, str] = {}
+    async def known_strings(self, address: int, identity: DeviceIdentity) -> dict[int, str]:
+        """The catalogue's strings for the device if it passes the spot check, else none."""
+        entry = self._catalogue.entry(identity.article, identity.firmware)
+        if entry is None:
+            return {}
+        # What the device says is kept either way: it is right for this device.
+        heard: dict[int, str] = {}
+        try:
+            for sid in entry.spot_check_ids():
+                if await self._string(address, sid, heard) != entry.strings[sid]:
+                    return heard
+        except NotSupportedError:
+            return heard
+        return {**entry.strings, **heard}
+
+    async def schema(self, address: int, identity: DeviceIdentity) -> DeviceSchema:
+        strings = await self.known_strings(address, identity)
         count = await self._ask(MenuCountRequest(address, Menu.MONITORING), MenuCountReply)
         groups: list[Group] = []
         for group in range(count.count):

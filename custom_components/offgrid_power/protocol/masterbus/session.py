@@ -9,13 +9,15 @@ What it does:
 - keeps devices announcing: it sends the heartbeat only while no other master
   (a MasterView, an EasyView) is heard;
 - tracks devices from their announcements, online/offline by traffic;
-- discovers identity and monitoring schema, unless the `SchemaCache` already
-  knows the device (same address and change counter: zero requests); on a new
+- discovers identity and monitoring schema (strings from the `catalogue` when
+  the device passes its spot check), unless the `SchemaCache` already knows
+  the device (same address and change counter: zero requests); on a new
   change counter it re-reads the identity and re-reads the schema only if the
   firmware changed, because the counter also moves on ordinary state changes;
-- reads and writes values: one request in flight per device, frames paced at
-  least `min_frame_gap` apart, time-outs with retries, the commit-token rule
-  and a read-back for writes;
+- reads and writes values: one request in flight per device (different devices
+  are asked at the same time, so discoveries and polls of several devices
+  overlap on the bus), frames at least `min_frame_gap` apart, time-outs with
+  retries, the commit-token rule and a read-back for writes;
 - in listen-only mode sends nothing and learns values, strings and metadata
   from the replies other masters provoke.
 
@@ -36,6 +38,7 @@ import time
 import can
 
 from .cache import CacheEntry, SchemaCache
+from .catalogue import SHIPPED_CATALOGUE, StringCatalogue
 from .codec import (
     Announcement,
     Btm3Request,
@@ -78,11 +81,36 @@ from .writes import check_write, confirm_write, finite_value
 _LOGGER = logging.getLogger(__name__)
 
 
+class _PacedSender:
+    """Sends frames at least `gap` apart; runs in the session's one sending thread.
+
+    The pause is taken in that thread, just before the frame is handed over:
+    a thread sleeps to within tens of microseconds, where a pause on the event
+    loop rounds up to its millisecond timer and then adds the hand-over to
+    the thread, so each frame would cost two or three gaps on a busy bus.
+    """
+
+    def __init__(self, gap: float) -> None:
+        self._gap = gap
+        self._last = -gap
+
+    def send(self, bus: can.BusABC, message: can.Message) -> None:
+        # Never more than one gap, even if the clock was set back (a test's clock).
+        wait = min(self._last + self._gap - time.monotonic(), self._gap)
+        if wait > 0:
+            time.sleep(wait)
+        self._last = time.monotonic()
+        bus.send(message)
+
+
 class MasterBusSession:
     """One MasterBus master; see the module docstring."""
 
     def __init__(
-        self, config: SessionConfig | None = None, cache: SchemaCache | None = None
+        self,
+        config: SessionConfig | None = None,
+        cache: SchemaCache | None = None,
+        catalogue: StringCatalogue = SHIPPED_CATALOGUE,
     ) -> None:
         self.config = config or SessionConfig()
         self.cache = cache if cache is not None else SchemaCache()
@@ -107,11 +135,10 @@ class MasterBusSession:
         self._reader: BusReader | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._housekeeping: asyncio.Task[None] | None = None
-        self._tx_lock = asyncio.Lock()
-        self._last_tx = 0.0
+        self._sender = _PacedSender(self.config.min_frame_gap)
         self._last_heartbeat_sent = -math.inf
         self._last_foreign_heartbeat = -math.inf
-        self._schema_reader = SchemaReader(self._ask, self._optional)
+        self._schema_reader = SchemaReader(self._ask, self._optional, catalogue)
 
     # --- lifecycle ------------------------------------------------------------
 
@@ -187,7 +214,7 @@ class MasterBusSession:
         """Read identity and schema of a device now, ignoring the cache."""
         device = self._device(address)
         identity = await self._schema_reader.identity(address)
-        schema = await self._schema_reader.schema(address)
+        schema = await self._schema_reader.schema(address, identity)
         return self._remember(device, identity, schema)
 
     async def describe_field(self, address: int, field: int) -> FieldInfo:
@@ -292,7 +319,7 @@ class MasterBusSession:
             if known is not None:
                 schema = known.schema
             else:
-                schema = await self._schema_reader.schema(address)
+                schema = await self._schema_reader.schema(address, identity)
             self._remember(device, identity, schema)
         except MasterBusError as err:
             _LOGGER.warning("Discovery of %s failed: %s", device.label, err)
@@ -359,17 +386,12 @@ class MasterBusSession:
         message = can.Message(arbitration_id=frame.can_id, data=frame.data, is_extended_id=True)
         self.recent.record(decode_id(frame.can_id).address, frame, "tx")
         loop = asyncio.get_running_loop()
-        async with self._tx_lock:
-            gap = self._last_tx + self.config.min_frame_gap - time.monotonic()
-            if gap > 0:
-                await asyncio.sleep(gap)
-            try:
-                await loop.run_in_executor(executor, bus.send, message)
-                self.frames_sent += 1
-            except can.CanError as err:
-                raise TransportError(f"sending {frame} failed: {err}") from err
-            finally:
-                self._last_tx = time.monotonic()
+        try:
+            # One sending thread: frames leave in the order they were handed over.
+            await loop.run_in_executor(executor, self._sender.send, bus, message)
+            self.frames_sent += 1
+        except can.CanError as err:
+            raise TransportError(f"sending {frame} failed: {err}") from err
 
     # --- internals: receiving ----------------------------------------------------------
 
