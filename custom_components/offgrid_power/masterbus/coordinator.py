@@ -71,6 +71,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
         listen_only: bool,
         writes: bool,
         selection: Mapping[str, list[int]],
+        access_code: float | None = None,
     ) -> None:
         super().__init__(
             hass,
@@ -85,7 +86,8 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
         self.writes = writes and not listen_only
         self.selection = {serial: list(fields) for serial, fields in selection.items()}
         self.session = MasterBusSession(
-            replace(const.SESSION_DEFAULTS, listen_only=listen_only), cache=cache
+            replace(const.SESSION_DEFAULTS, listen_only=listen_only, access_code=access_code),
+            cache=cache,
         )
         self._store = store
         self._bus: can.BusABC | None = None
@@ -100,6 +102,8 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
         self._forgotten: set[str] = set()
         # Serials last seen offline, so leaving and returning are logged once each.
         self._offline: set[str] = set()
+        # Serials whose locked menu was logged, once per start.
+        self._locked_logged: set[str] = set()
 
     # --- link ----------------------------------------------------------------------
 
@@ -229,6 +233,25 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
             self._offline.discard(serial)
             LOGGER.info("%s answers again", device.label)
 
+    def _log_locked(self, device: Device) -> None:
+        """Say once which menu a device keeps closed at its access level."""
+        assert device.identity is not None
+        serial = device.identity.serial
+        if not device.schema.locked or serial in self._locked_logged:
+            return
+        self._locked_logged.add(serial)
+        for lock in device.schema.locked:
+            LOGGER.info(
+                "%s did not open its %s menu at access level %s; its settings there are not "
+                "shown. %s",
+                device.label,
+                lock.menu.name.lower(),
+                lock.level_name,
+                "The access code in the options was not accepted"
+                if self.session.config.access_code is not None
+                else "An installer may enter an access code in the options",
+            )
+
     # --- polling ---------------------------------------------------------------------
 
     def fields_of(self, device: Device) -> list[int]:
@@ -265,6 +288,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                     ) from err
             current = self.session.devices.get(address, device)
             self._log_availability(current)
+            self._log_locked(current)
             devices[device.identity.serial] = DeviceState(current, values)
         return MasterbusData(connected=True, devices=devices)
 
@@ -333,6 +357,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
             "connected": self.connected,
             "listen_only": self.listen_only,
             "writes": self.writes,
+            "access_code_set": session.config.access_code is not None,
             "reconnects": self.reconnects,
             "last_error": without_addresses(
                 self.last_error, (self.transport.channel, self.transport.listen)
@@ -356,6 +381,10 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                     "serial_number": device.identity.serial if device.identity else None,
                     "firmware": device.identity.firmware if device.identity else None,
                     "polled_fields": self.fields_of(device),
+                    "locked_menus": [
+                        {"menu": lock.menu.name.lower(), "access_level": lock.level_name}
+                        for lock in device.schema.locked
+                    ],
                     "fields": [
                         {
                             "field": info.field,

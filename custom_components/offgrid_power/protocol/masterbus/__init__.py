@@ -11,7 +11,8 @@ Modules, one job each:
 - `policy`: which fields a master polls and writes, and the commit-token rule;
 - `session`: the async master (lifecycle, polling, online tracking, housekeeping),
   with `events` (its configuration and events), `discovery` (identity and schema
-  reads) and `writes` (checks before a write, read-back after it);
+  reads), `menus` (the settings menus and the access-level rule) and `writes`
+  (checks before a write, read-back after it);
 - `reader`: frames from a python-can bus to the event loop, a failure once;
 - `bridge`: the ESP32 UDP bridge format and its python-can bus;
 - `transports`: open (and close) a python-can bus from (interface, channel, bitrate);
@@ -19,6 +20,7 @@ Modules, one job each:
 """
 
 from .cache import CacheEntry, SchemaCache
+from .codec import AccessLevel, Menu
 from .errors import (
     FrameError,
     MasterBusError,
@@ -28,12 +30,21 @@ from .errors import (
     WriteError,
 )
 from .events import ConnectionLost, DeviceUpdated, SessionConfig, SessionEvent, ValueUpdated
-from .models import Device, DeviceIdentity, DeviceSchema, FieldInfo, Group, Visualisation
+from .models import (
+    Device,
+    DeviceIdentity,
+    DeviceSchema,
+    FieldInfo,
+    Group,
+    LockedMenu,
+    Visualisation,
+)
 from .policy import controls_allowed, needs_commit, poll_fields
 from .products import (
     default_fields,
     offered,
     product_name,
+    settings,
     shunt_energy_fields,
     solar_energy_field,
 )
@@ -41,6 +52,7 @@ from .session import MasterBusSession
 from .transports import Interface, TransportConfig, available_interfaces, close_bus, open_bus
 
 __all__ = [
+    "AccessLevel",
     "CacheEntry",
     "ConnectionLost",
     "Device",
@@ -51,8 +63,10 @@ __all__ = [
     "FrameError",
     "Group",
     "Interface",
+    "LockedMenu",
     "MasterBusError",
     "MasterBusSession",
+    "Menu",
     "NotSupportedError",
     "RequestTimeout",
     "SchemaCache",
@@ -72,6 +86,7 @@ __all__ = [
     "open_bus",
     "poll_fields",
     "product_name",
+    "settings",
     "shunt_energy_fields",
     "solar_energy_field",
 ]

@@ -1,8 +1,9 @@
-"""Reading what a device says about itself: identity, monitoring groups, field metadata.
+"""Reading what a device says about itself: identity, menu groups, field metadata.
 
 The session hands in its two ways of asking: ``ask`` for a reply that must
 come, ``optional`` for one whose absence is normal (optional metadata,
-firmware part 1).
+firmware part 1). The settings menus after the monitoring menu, and the
+access level they may need, are `menus`'.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from .codec import (
 )
 from .learner import format_firmware
 from .matching import Request
+from .menus import MenuWalker
 from .models import DeviceIdentity, DeviceSchema, FieldInfo, Group, Visualisation
 
 MAX_STRING_CHUNKS = 16  # 64 characters; names are at most 16
@@ -53,9 +55,10 @@ type AskOptional = Callable[[Request], Awaitable[Message | None]]
 class SchemaReader:
     """Reads identity and schema with the session's requests."""
 
-    def __init__(self, ask: Ask, optional: AskOptional) -> None:
+    def __init__(self, ask: Ask, optional: AskOptional, access_code: float | None = None) -> None:
         self._ask = ask
         self._optional = optional
+        self._menus = MenuWalker(ask, self.group, access_code)
 
     async def identity(self, address: int) -> DeviceIdentity:
         major = minor = 0
@@ -90,20 +93,26 @@ class SchemaReader:
     async def schema(self, address: int) -> DeviceSchema:
         strings: dict[int, str] = {}
         count = await self._ask(MenuCountRequest(address, Menu.MONITORING), MenuCountReply)
-        groups: list[Group] = []
-        for group in range(count.count):
-            name = await self._ask(GroupNameRequest(address, group), GroupNameReply)
-            size = await self._ask(FieldCountRequest(address, group), FieldCountReply)
-            members = []
-            for index in range(size.count):
-                member = GroupFieldRequest(address, group, index)
-                members.append((await self._ask(member, GroupFieldReply)).field)
-            label = await self._string(address, name.string_id, strings)
-            groups.append(Group(group, label, tuple(members)))
+        groups = [await self.group(address, index, strings) for index in range(count.count)]
+        settings = await self._menus.walk(address, len(groups), strings)
+        groups += settings.groups
         # The same field can sit in several groups: describe it once.
         field_ids = dict.fromkeys(f for g in groups for f in g.fields)
         fields = [await self.field(address, f, strings) for f in field_ids]
-        return DeviceSchema(tuple(groups), tuple(fields))
+        return DeviceSchema(tuple(groups), tuple(fields), settings.locked)
+
+    async def group(
+        self, address: int, group: int, strings: dict[int, str], menu: Menu = Menu.MONITORING
+    ) -> Group:
+        """One group of a menu: its name and its fields in order."""
+        name = await self._ask(GroupNameRequest(address, group), GroupNameReply)
+        size = await self._ask(FieldCountRequest(address, group), FieldCountReply)
+        members = []
+        for index in range(size.count):
+            member = GroupFieldRequest(address, group, index)
+            members.append((await self._ask(member, GroupFieldReply)).field)
+        label = await self._string(address, name.string_id, strings)
+        return Group(group, label, tuple(members), menu)
 
     async def field(self, address: int, field: int, strings: dict[int, str]) -> FieldInfo:
         async def attribute(kind: Attribute, option: int | None = None) -> float | int | None:

@@ -111,7 +111,7 @@ class MasterBusSession:
         self._last_tx = 0.0
         self._last_heartbeat_sent = -math.inf
         self._last_foreign_heartbeat = -math.inf
-        self._schema_reader = SchemaReader(self._ask, self._optional)
+        self._schema_reader = SchemaReader(self._ask, self._optional, self.config.access_code)
 
     # --- lifecycle ------------------------------------------------------------
 
@@ -284,12 +284,15 @@ class MasterBusSession:
         device = self._device(address)
         cached = self.cache.by_address(address)
         try:
-            if cached is not None and cached.change_counter == counter:
+            # With an access code, a schema with a locked menu is read again.
+            unlock = self.config.access_code is not None
+            fresh = cached is not None and not (unlock and cached.schema.locked)
+            if cached is not None and fresh and cached.change_counter == counter:
                 self._remember(device, cached.identity, cached.schema)
                 return
             identity = await self._schema_reader.identity(address)
             known = self.cache.by_identity(identity.serial, identity.firmware)
-            if known is not None:
+            if known is not None and not (unlock and known.schema.locked):
                 schema = known.schema
             else:
                 schema = await self._schema_reader.schema(address)
