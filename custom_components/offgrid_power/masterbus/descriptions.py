@@ -136,7 +136,9 @@ def _online(serial: str, data: MasterbusData) -> bool:
 
 
 def _raw(serial: str, field: int, data: MasterbusData) -> float | None:
-    return data.value(serial, field)
+    # Six decimals drop float32 noise: 14.4 travels as 14.3999996.
+    value = data.value(serial, field)
+    return None if value is None else round(value, 6)
 
 
 def _interpreted(serial: str, info: FieldInfo, data: MasterbusData) -> Any:
@@ -323,7 +325,7 @@ def _control(
         native_unit_of_measurement=unit,
         native_min_value=info.minimum if info.minimum is not None else 0.0,
         native_max_value=info.maximum if info.maximum is not None else 100_000.0,
-        native_step=info.step or None,
+        native_step=round(info.step, 6) if info.step else None,
         mode=NumberMode.BOX,
         value_fn=partial(_raw, serial, info.field),
     )

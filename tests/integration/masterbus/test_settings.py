@@ -75,6 +75,7 @@ async def test_with_writes_settings_are_config_numbers_validated_and_read_back(
     )
     state = hass.states.get(number.entity_id)
     assert state is not None
+    # The float32 noise of the step (0.0500000007) is rounded off.
     assert (state.attributes["min"], state.attributes["max"], state.attributes["step"]) == (
         12.0,
         15.5,
