@@ -90,6 +90,7 @@ class FieldSpec:
     writable: bool = False
     commit: bool = False
     writable_from: int = AccessLevel.END_USER
+    text: str = ""  # a text field's string; its value is the string's id
 
 
 class SimulatedDevice:
@@ -152,7 +153,7 @@ class SimulatedDevice:
     def _all_texts(self) -> list[str]:
         texts = [self.article, self.serial, self.name, *(name for _, name, _ in self.all_groups())]
         for spec in self.fields.values():
-            texts += [spec.name, spec.unit, *spec.options]
+            texts += [spec.name, spec.unit, spec.text, *spec.options]
         return [text for text in texts if text]
 
     def string_id(self, text: str) -> int:
@@ -167,6 +168,8 @@ class SimulatedDevice:
         spec = self.fields[field]
         if field in self.not_available:
             return None
+        if spec.visualisation is Visualisation.TEXT:
+            return float(self.string_id(spec.text))
         if spec.writable:
             return self._stored[field]
         return spec.signal(elapsed) if spec.signal else spec.initial
@@ -421,6 +424,7 @@ def mass_combi() -> SimulatedDevice:
             # Configuration menu: the charger's targets.
             FieldSpec(0x40, "Absorption voltage", "V", v, initial=14.4, **_CHARGE_VOLTS),
             FieldSpec(0x41, "Float voltage", "V", v, initial=13.5, **_CHARGE_VOLTS),
+            FieldSpec(0x42, "Battery name", "", Visualisation.TEXT, text="House bank"),
             # Service menu: opens to installers; writable only at that level.
             FieldSpec(
                 0x44,
@@ -437,7 +441,7 @@ def mass_combi() -> SimulatedDevice:
         ],
         btm3_fields={11: 0.0},  # "AC IN support" on the newer channel
         menus={
-            Menu.CONFIGURATION: [("Charger", [0x40, 0x41])],
+            Menu.CONFIGURATION: [("Charger", [0x40, 0x41]), ("Battery", [0x42])],
             Menu.SERVICE: [("Installer", [0x44])],
         },
         menu_levels={Menu.SERVICE: AccessLevel.INSTALLER},

@@ -35,6 +35,7 @@ from custom_components.offgrid_power.protocol.masterbus import (
     DeviceUpdated,
     MasterBusError,
     MasterBusSession,
+    NotSupportedError,
     RequestTimeout,
     SchemaCache,
     SessionEvent,
@@ -45,6 +46,7 @@ from custom_components.offgrid_power.protocol.masterbus import (
     needs_commit,
     open_bus,
     poll_fields,
+    settings,
 )
 from custom_components.offgrid_power.protocol.redact import mask_address_in, safe_address
 from custom_components.offgrid_power.update_guard import guarded_update
@@ -247,7 +249,8 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                 device.label,
                 lock.menu.name.lower(),
                 lock.level_name,
-                "The access code in the options was not accepted"
+                "It stayed closed with the access code from the options (a wrong code, or a "
+                "menu above the installer level)"
                 if self.session.config.access_code is not None
                 else "An installer may enter an access code in the options",
             )
@@ -271,11 +274,13 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                 continue
             fields = self.fields_of(device)
             values: dict[int, float | None] = {}
+            texts: dict[int, str] = {}
             if self.listen_only:
                 values = {f: self.session.value(address, f) for f in fields}
             elif device.online and fields:
                 try:
                     values = await self.session.read_values(address, fields)
+                    texts = await self._read_texts(device, values)
                 except RequestTimeout:
                     pass  # the session marked it offline; logged below
                 except TransportError as err:
@@ -289,8 +294,24 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
             current = self.session.devices.get(address, device)
             self._log_availability(current)
             self._log_locked(current)
-            devices[device.identity.serial] = DeviceState(current, values)
+            devices[device.identity.serial] = DeviceState(current, values, texts)
         return MasterbusData(connected=True, devices=devices)
+
+    async def _read_texts(
+        self, device: Device, values: Mapping[int, float | None]
+    ) -> dict[int, str]:
+        """The strings the text settings name (their value is a string id)."""
+        texts: dict[int, str] = {}
+        for info in settings(device.schema):
+            string_id = values.get(info.field)
+            if info.visualisation is not Visualisation.TEXT or string_id is None:
+                continue
+            if string_id.is_integer() and 0 <= string_id <= 0xFFFF:
+                try:
+                    texts[info.field] = await self.session.read_text(device.address, int(string_id))
+                except NotSupportedError:
+                    continue
+        return texts
 
     # --- writing ---------------------------------------------------------------------
 

@@ -141,6 +141,10 @@ def _raw(serial: str, field: int, data: MasterbusData) -> float | None:
     return None if value is None else round(value, 6)
 
 
+def _text(serial: str, field: int, data: MasterbusData) -> str | None:
+    return data.text(serial, field)
+
+
 def _interpreted(serial: str, info: FieldInfo, data: MasterbusData) -> Any:
     return info.interpret(data.value(serial, info.field))
 
@@ -359,6 +363,16 @@ def _setting(
     so a read-only setting is a diagnostic.
     """
     target = known in TARGET_KEYS
+    if info.visualisation is Visualisation.TEXT:
+        # Read-only: the reference does not say how a text is written.
+        return OffGridSensorEntityDescription(
+            key=f"{serial}_{info.field}",
+            available_fn=partial(_online, serial),
+            **_named(name, "masterbus_text", known),
+            entity_category=EntityCategory.DIAGNOSTIC,
+            entity_registry_enabled_default=False,
+            value_fn=partial(_text, serial, info.field),
+        )
     if writes and controls_allowed(info):
         return replace(
             _control(serial, info, name, known),

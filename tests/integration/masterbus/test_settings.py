@@ -48,6 +48,11 @@ async def test_settings_are_read_only_entities_and_the_targets_are_on(
     assert (state.state, state.attributes["unit_of_measurement"]) == ("14.4", "V")
     assert state.attributes["state_class"] == "measurement"
     assert hass.states.get(entity_id(hass, "sensor", FLOAT)).state == "13.5"  # type: ignore[union-attr]
+    # A text setting is shown read-only, for the user to enable.
+    name = registry.async_get(entity_id(hass, "sensor", f"{COMBI_SERIAL}_66"))
+    assert name is not None
+    assert name.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert entry.runtime_data.coordinator.data.text(COMBI_SERIAL, 0x42) == "House bank"
     # The Service menu stays closed without a code: no entity, one log line.
     assert registry.async_get_entity_id("sensor", DOMAIN, f"{entry.entry_id}_{MAX_CURRENT}") is None
     locked = [r for r in caplog.records if "did not open its service menu" in r.getMessage()]

@@ -15,6 +15,7 @@ from custom_components.offgrid_power.protocol.masterbus import (
     MasterBusSession,
     Menu,
     SchemaCache,
+    Visualisation,
     WriteError,
 )
 from custom_components.offgrid_power.protocol.masterbus.codec import (
@@ -75,6 +76,13 @@ async def test_configuration_menu_is_read_and_a_locked_menu_ends_the_walk_once(
     assert (absorption.minimum, absorption.maximum) == (12.0, 15.5)
     assert schema.is_setting(0x40)
     assert not schema.is_setting(0x06)
+    # A text setting's value is the id of its string.
+    battery = schema.groups[CHARGER_GROUP + 1]
+    assert (battery.name, battery.menu, battery.fields) == ("Battery", Menu.CONFIGURATION, (0x42,))
+    assert schema.field(0x42).visualisation is Visualisation.TEXT  # type: ignore[union-attr]
+    string_id = await session.read_value(COMBI, 0x42)
+    assert string_id is not None
+    assert await session.read_text(COMBI, int(string_id)) == "House bank"
     # The Service menu stays closed to an end user: said once, not asked again.
     assert schema.locked == (LockedMenu(Menu.SERVICE, AccessLevel.END_USER),)
     assert schema.locked[0].level_name == "end_user"

@@ -77,6 +77,10 @@ class SchemaReader:
             firmware=format_firmware(major, minor),
         )
 
+    async def string(self, address: int, string_id: int) -> str:
+        """One of the device's strings, read now."""
+        return await self._string(address, string_id, {})
+
     async def _string(self, address: int, string_id: int, known: dict[int, str]) -> str:
         if string_id in known:
             return known[string_id]

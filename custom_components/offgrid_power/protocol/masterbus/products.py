@@ -81,16 +81,17 @@ def offered(schema: DeviceSchema) -> list[FieldInfo]:
 
 
 def settings(schema: DeviceSchema) -> list[FieldInfo]:
-    """Fields of the settings menus (Configuration, Service) that carry a value."""
-    return _in_group_order(
-        schema, (info for info in schema.fields if schema.is_setting(info.field))
-    )
+    """Fields of the settings menus (Configuration, Service) that carry a value or a text."""
+    fields = (info for info in schema.fields if schema.is_setting(info.field))
+    return _in_group_order(schema, fields, SHOWN | {Visualisation.TEXT})
 
 
-def _in_group_order(schema: DeviceSchema, fields: Iterable[FieldInfo]) -> list[FieldInfo]:
+def _in_group_order(
+    schema: DeviceSchema, fields: Iterable[FieldInfo], kinds: frozenset[Visualisation] = SHOWN
+) -> list[FieldInfo]:
     order = {f: i for i, f in enumerate(f for g in schema.groups for f in g.fields)}
     return sorted(
-        (info for info in fields if info.visualisation in SHOWN and info.name),
+        (info for info in fields if info.visualisation in kinds and info.name),
         key=lambda info: order.get(info.field, len(order) + info.field),
     )
 

@@ -216,6 +216,10 @@ class MasterBusSession:
                 continue
         return values
 
+    async def read_text(self, address: int, string_id: int) -> str:
+        """Read one string of a device (a text field's value is a string id)."""
+        return await self._schema_reader.string(address, string_id)
+
     async def read_btm3(self, address: int, field: int) -> float | None:
         """Read one field of the newer 16-bit "Btm3" set."""
         return (await self._ask(Btm3Request(address, field), Btm3Value)).value
