@@ -39,6 +39,7 @@ async def test_every_entity_without_a_device_class_has_an_icon(
     icons = json.loads((Path(integration.__file__).parent / "icons.json").read_text())["entity"]
     entry = make_entry(hass, bridge_data(simulator), {"enable_writes": True})
     await setup_entry(hass, entry)
+
     def device_class(registered: er.RegistryEntry) -> str | None:
         # A disabled entity (most settings) has no state, only its registry entry.
         state = hass.states.get(registered.entity_id)
