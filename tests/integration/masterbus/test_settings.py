@@ -19,7 +19,13 @@ from custom_components.offgrid_power.protocol.masterbus.values import encode_flo
 from custom_components.offgrid_power.system.const import CONF_BATTERY_VOLTAGE
 from custom_components.offgrid_power.system.dashboard_content import async_dashboard_content
 from simulators.masterbus import TEST_ACCESS_CODE, MasterBusSimulator
-from tests.integration.secrets import assert_no_secret, diagnostics_text, entity_text, log_text
+from tests.integration.secrets import (
+    assert_no_secret,
+    diagnostics_text,
+    entity_text,
+    log_text,
+    reprs,
+)
 
 from .conftest import COMBI, COMBI_SERIAL, bridge_data, entity_id, make_entry, setup_entry, unload
 
@@ -118,6 +124,7 @@ async def test_an_access_code_opens_the_service_menu_and_stays_secret(
         diagnostics=await diagnostics_text(hass, hass_client, entry),
         states=list(entity_text(hass)),
         config=repr(entry.runtime_data.coordinator.session.config),
+        reprs=list(reprs(entry.runtime_data, entry)),
     )
     await unload(hass, entry)
 
