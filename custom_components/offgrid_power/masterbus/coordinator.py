@@ -6,8 +6,9 @@ fields of every known device, reconnects with a back-off when the interface
 fails, writes settings (commit-token rule, read-back) and keeps the schema
 cache in Home Assistant storage.
 
-Slightly over 300 lines: link, polling and writes share the session and the
-reconnect state, so they stay in one class; which fields it polls and how a
+Over 300 lines: link, polling (with the strings of text settings), writes and
+the once-only logs share the session and the reconnect state, so they stay in
+one class; which fields it polls and how a
 write is committed are the library's (``poll_fields``, ``needs_commit``).
 """
 

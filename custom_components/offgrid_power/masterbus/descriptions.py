@@ -8,6 +8,10 @@ fields the device marks writable, and only when the user enabled writes.
 Which fields exist and are polled is the protocol library's (``products``,
 ``policy``); fields of the devices we know are named by translation
 (``known_fields``), the others after the device's words (``labels``).
+Fields of the settings menus become settings: controls in the configuration
+category with writes on, diagnostic readings otherwise, disabled by default
+except a charger's target voltages. Readings, controls and settings share
+the naming and unit helpers, which is why this module is over 300 lines.
 """
 
 from __future__ import annotations
