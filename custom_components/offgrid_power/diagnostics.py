@@ -21,6 +21,7 @@ TO_REDACT: Final = {
     "network_key",
     "network_id",
     "password",
+    "access_code",
     "token",
     "unique_id",
     "serial_number",

@@ -2,6 +2,15 @@
 ChargeMaster, with schemas, strings and metadata shaped like the real ones
 (field numbers, names, units and visualisations from the protocol reference).
 
+The Mass Combi also has settings menus and access levels, as modelled by
+`protocol.masterbus.menus` (the reference documents the properties, not a
+device's answers at a too-low level): its Configuration menu opens to
+everyone; its Service menu opens from the installer level, and at a lower
+level the device answers that menu's group count with the NAK it gives an
+unsupported property (reference §2.3, decoded from captures). A login with
+a wrong code leaves the level where it was. `TEST_ACCESS_CODE` is this
+simulator's own invention, not a Mastervolt code.
+
 A device answers requests addressed to it; the network (`network.py`) decides
 who hears what. Values are functions of time, so they move plausibly.
 """
@@ -12,8 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 import math
+from typing import Any
 
 from custom_components.offgrid_power.protocol.masterbus.codec import (
+    AccessLevel,
+    AccessLevelReply,
+    AccessLevelRequest,
     Announcement,
     Attribute,
     Btm3Request,
@@ -51,6 +64,8 @@ from simulators.day import DayBattery, SimulatedDay
 
 Signal = Callable[[float], float]
 FIRST_STRING_ID = 0x10
+TEST_ACCESS_CODE = 805301.0
+MenuGroups = list[tuple[str, list[int]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +74,7 @@ class FieldSpec:
 
     A writable field stores what is written (starting at `initial`); a field
     with `commit` applies a write only when the commit token reaches field + 1.
+    A field is writable from access level `writable_from` on.
     """
 
     field: int
@@ -73,6 +89,8 @@ class FieldSpec:
     options: tuple[str, ...] = ()
     writable: bool = False
     commit: bool = False
+    writable_from: int = AccessLevel.END_USER
+    text: str = ""  # a text field's string; its value is the string's id
 
 
 class SimulatedDevice:
@@ -90,11 +108,23 @@ class SimulatedDevice:
         fields: list[FieldSpec],
         unit_code: int = 1,
         btm3_fields: dict[int, float] | None = None,
+        menus: dict[int, MenuGroups] | None = None,
+        menu_levels: dict[int, int] | None = None,
+        access_codes: dict[int, float] | None = None,
     ) -> None:
         self.address = address
         self.article, self.serial, self.name = article, serial, name
         self.firmware = firmware
         self.groups = groups
+        # Settings menus, in group-number order after the monitoring groups.
+        self.menus: dict[int, MenuGroups] = {
+            m: (menus or {}).get(m, []) for m in (Menu.CONFIGURATION, Menu.SERVICE)
+        }
+        self.menu_levels = dict(menu_levels or {})
+        # None: a device without access levels (it refuses `08 19`).
+        self.access_codes = access_codes
+        self.access_level = AccessLevel.END_USER
+        self.access_requests: list[AccessLevelRequest] = []
         self.fields = {spec.field: spec for spec in fields}
         self.unit_code = unit_code
         self.change_counter = 1
@@ -111,10 +141,19 @@ class SimulatedDevice:
             self._strings.setdefault(text, FIRST_STRING_ID + len(self._strings))
         self._texts = {sid: text for text, sid in self._strings.items()}
 
+    def all_groups(self) -> list[tuple[int, str, list[int]]]:
+        """Every group by its number: the monitoring menu's, then the settings menus'."""
+        numbered: list[tuple[int, str, list[int]]] = [
+            (Menu.MONITORING, name, fields) for name, fields in self.groups
+        ]
+        for menu, groups in self.menus.items():
+            numbered += [(menu, name, fields) for name, fields in groups]
+        return numbered
+
     def _all_texts(self) -> list[str]:
-        texts = [self.article, self.serial, self.name, *(name for name, _ in self.groups)]
+        texts = [self.article, self.serial, self.name, *(name for _, name, _ in self.all_groups())]
         for spec in self.fields.values():
-            texts += [spec.name, spec.unit, *spec.options]
+            texts += [spec.name, spec.unit, spec.text, *spec.options]
         return [text for text in texts if text]
 
     def string_id(self, text: str) -> int:
@@ -129,6 +168,8 @@ class SimulatedDevice:
         spec = self.fields[field]
         if field in self.not_available:
             return None
+        if spec.visualisation is Visualisation.TEXT:
+            return float(self.string_id(spec.text))
         if spec.writable:
             return self._stored[field]
         return spec.signal(elapsed) if spec.signal else spec.initial
@@ -142,6 +183,8 @@ class SimulatedDevice:
         match message:
             case FirmwareRequest() | StringIdRequest() | StringChunkRequest() | MenuCountRequest():
                 return [self._property(message)]
+            case AccessLevelRequest():
+                return [self._access(message)]
             case GroupNameRequest() | FieldCountRequest() | GroupFieldRequest():
                 return self._schema(message)
             case MetadataRequest(channel=Channel.BTM1):
@@ -173,15 +216,37 @@ class SimulatedDevice:
                 return StringChunkReply(address, sid, seq, chunk, final=len(chunk) < 4)
             case MenuCountRequest(menu=Menu.MONITORING):
                 return MenuCountReply(address, Menu.MONITORING, len(self.groups))
+            case MenuCountRequest(menu=menu) if self.menus.get(menu) and self._opens(menu):
+                return MenuCountReply(address, menu, len(self.menus[menu]))
         head = request.to_frame().data
         return PropertyRejected(address, head[0], head[1])
+
+    def _opens(self, menu: int) -> bool:
+        return self.access_level >= self.menu_levels.get(menu, 0)
+
+    def _access(self, request: AccessLevelRequest) -> Message:
+        if self.access_codes is None:
+            return PropertyRejected(self.address, *request.to_frame().data[:2])
+        self.access_requests.append(request)
+        if request.level == AccessLevel.END_USER:
+            self.access_level = AccessLevel.END_USER
+        elif request.level is not None and self.access_codes.get(request.level) == request.code:
+            self.access_level = AccessLevel(request.level)
+        return AccessLevelReply(self.address, self.access_level)
+
+    def writable(self, spec: FieldSpec) -> bool:
+        """Whether a field takes writes at the device's current access level."""
+        return spec.writable and self.access_level >= spec.writable_from
 
     def _schema(
         self, request: GroupNameRequest | FieldCountRequest | GroupFieldRequest
     ) -> list[Message]:
-        if request.tab != SchemaTab.MONITORING or request.group >= len(self.groups):
+        numbered = self.all_groups()
+        if request.tab != SchemaTab.MONITORING or request.group >= len(numbered):
             return []
-        name, members = self.groups[request.group]
+        menu, name, members = numbered[request.group]
+        if not self._opens(menu):
+            return []
         match request:
             case GroupNameRequest():
                 return [GroupNameReply(self.address, request.group, self.string_id(name))]
@@ -206,7 +271,7 @@ class SimulatedDevice:
             Attribute.STEP: spec.step,
             Attribute.MINIMUM: spec.minimum,
             Attribute.MAXIMUM: len(spec.options) if spec.options else spec.maximum,
-            Attribute.WRITABLE: int(spec.writable),
+            Attribute.WRITABLE: int(self.writable(spec)),
         }
         option = request.option or 0
         if request.attribute == Attribute.OPTION_LABEL and option < len(spec.options):
@@ -232,7 +297,7 @@ class SimulatedDevice:
                 self._stored[write.field - 1] = pending
             return
         spec = self.fields.get(write.field)
-        if spec is None or not spec.writable or write.value is None:
+        if spec is None or not self.writable(spec) or write.value is None:
             return
         if spec.commit:
             self._awaiting_commit[write.field] = write.value
@@ -358,9 +423,41 @@ def mass_combi() -> SimulatedDevice:
             FieldSpec(0x0A, "AC Output 1", "V", v, _wave(230, 0.8, 60), step=0.1, maximum=300),
             FieldSpec(0x0B, "AC Output 1", "A", v, _wave(2.1, 0.9, 80), step=0.01, maximum=50),
             FieldSpec(0x62, "AC Output 1", "W", v, _wave(480, 200, 80), step=1, maximum=12_000),
+            # Configuration menu: the charger's targets.
+            FieldSpec(0x40, "Absorption voltage", "V", v, initial=14.4, **_CHARGE_VOLTS),
+            FieldSpec(0x41, "Float voltage", "V", v, initial=13.5, **_CHARGE_VOLTS),
+            FieldSpec(0x42, "Battery name", "", Visualisation.TEXT, text="House bank"),
+            # Service menu: opens to installers; writable only at that level.
+            FieldSpec(
+                0x44,
+                "Max. charge current",
+                "A",
+                v,
+                initial=100,
+                step=1,
+                minimum=5,
+                maximum=100,
+                writable=True,
+                writable_from=AccessLevel.INSTALLER,
+            ),
         ],
         btm3_fields={11: 0.0},  # "AC IN support" on the newer channel
+        menus={
+            Menu.CONFIGURATION: [("Charger", [0x40, 0x41]), ("Battery", [0x42])],
+            Menu.SERVICE: [("Installer", [0x44])],
+        },
+        menu_levels={Menu.SERVICE: AccessLevel.INSTALLER},
+        access_codes={AccessLevel.INSTALLER: TEST_ACCESS_CODE},
     )
+
+
+# A 12 V charger's target voltages: settable in 0.05 V steps within the bank's safe range.
+_CHARGE_VOLTS: dict[str, Any] = {
+    "step": 0.05,
+    "minimum": 12.0,
+    "maximum": 15.5,
+    "writable": True,
+}
 
 
 def solar_chargemaster(

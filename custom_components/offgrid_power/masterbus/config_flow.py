@@ -34,6 +34,8 @@ from homeassistant.helpers.selector import (
     SelectSelectorConfig,
     SelectSelectorMode,
     TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
 )
 import voluptuous as vol
 
@@ -61,6 +63,7 @@ from custom_components.offgrid_power.protocol.redact import mask_address_in, saf
 
 from . import const
 from .const import (
+    CONF_ACCESS_CODE,
     CONF_BITRATE,
     CONF_CHANNEL,
     CONF_ENABLE_WRITES,
@@ -75,7 +78,13 @@ from .const import (
     MAX_SCAN_INTERVAL,
     MIN_SCAN_INTERVAL,
 )
-from .entry import PENDING_CACHE, schema_store, selected_fields, transport_config
+from .entry import (
+    PENDING_CACHE,
+    access_code,
+    schema_store,
+    selected_fields,
+    transport_config,
+)
 from .labels import field_label
 from .runtime import MasterbusRuntime
 
@@ -424,6 +433,7 @@ class MasterbusOptionsFlow(OptionsFlow):
         entry = self.config_entry
         found = await async_known_devices(self.hass, entry)
         current = selected_fields(entry)
+        errors: dict[str, str] = {}
         if user_input is not None:
             chosen: dict[str, Any] = {
                 CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL]),
@@ -435,7 +445,13 @@ class MasterbusOptionsFlow(OptionsFlow):
                 selection |= chosen_fields(user_input[CONF_FIELDS], found)
             if selection:
                 chosen[CONF_FIELDS] = selection
-            return self.async_create_entry(data=chosen)
+            code = str(user_input.get(CONF_ACCESS_CODE) or "").strip()
+            if code and access_code(code) is None:
+                errors[CONF_ACCESS_CODE] = "invalid_access_code"
+            else:
+                if code:
+                    chosen[CONF_ACCESS_CODE] = code
+                return self.async_create_entry(data=chosen)
         options = entry.options
         return self.async_show_form(
             step_id="masterbus_options",
@@ -459,7 +475,12 @@ class MasterbusOptionsFlow(OptionsFlow):
                     vol.Required(
                         CONF_LISTEN_ONLY, default=options.get(CONF_LISTEN_ONLY, False)
                     ): BooleanSelector(),
+                    vol.Optional(
+                        CONF_ACCESS_CODE,
+                        description={"suggested_value": options.get(CONF_ACCESS_CODE)},
+                    ): TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD)),
                     **(field_picker(found, current) if found else {}),
                 }
             ),
+            errors=errors,
         )

@@ -17,6 +17,8 @@ CONF_BITRATE: Final = "bitrate"
 CONF_LISTEN: Final = "listen"
 CONF_FIELDS: Final = "fields"
 CONF_LISTEN_ONLY: Final = "listen_only"
+# An installer access code the user typed (never one of ours): a secret.
+CONF_ACCESS_CODE: Final = "access_code"
 
 DEFAULT_BITRATE: Final = 250_000
 MIN_SCAN_INTERVAL: Final = 2

@@ -6,8 +6,9 @@ fields of every known device, reconnects with a back-off when the interface
 fails, writes settings (commit-token rule, read-back) and keeps the schema
 cache in Home Assistant storage.
 
-Slightly over 300 lines: link, polling and writes share the session and the
-reconnect state, so they stay in one class; which fields it polls and how a
+Over 300 lines: link, polling (with the strings of text settings), writes and
+the once-only logs share the session and the reconnect state, so they stay in
+one class; which fields it polls and how a
 write is committed are the library's (``poll_fields``, ``needs_commit``).
 """
 
@@ -35,6 +36,7 @@ from custom_components.offgrid_power.protocol.masterbus import (
     DeviceUpdated,
     MasterBusError,
     MasterBusSession,
+    NotSupportedError,
     RequestTimeout,
     SchemaCache,
     SessionEvent,
@@ -45,6 +47,7 @@ from custom_components.offgrid_power.protocol.masterbus import (
     needs_commit,
     open_bus,
     poll_fields,
+    settings,
 )
 from custom_components.offgrid_power.protocol.redact import mask_address_in, safe_address
 from custom_components.offgrid_power.update_guard import guarded_update
@@ -71,6 +74,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
         listen_only: bool,
         writes: bool,
         selection: Mapping[str, list[int]],
+        access_code: float | None = None,
     ) -> None:
         super().__init__(
             hass,
@@ -85,7 +89,8 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
         self.writes = writes and not listen_only
         self.selection = {serial: list(fields) for serial, fields in selection.items()}
         self.session = MasterBusSession(
-            replace(const.SESSION_DEFAULTS, listen_only=listen_only), cache=cache
+            replace(const.SESSION_DEFAULTS, listen_only=listen_only, access_code=access_code),
+            cache=cache,
         )
         self._store = store
         self._bus: can.BusABC | None = None
@@ -100,6 +105,8 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
         self._forgotten: set[str] = set()
         # Serials last seen offline, so leaving and returning are logged once each.
         self._offline: set[str] = set()
+        # Serials whose locked menu was logged, once per start.
+        self._locked_logged: set[str] = set()
 
     # --- link ----------------------------------------------------------------------
 
@@ -229,6 +236,26 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
             self._offline.discard(serial)
             LOGGER.info("%s answers again", device.label)
 
+    def _log_locked(self, device: Device) -> None:
+        """Say once which menu a device keeps closed at its access level."""
+        assert device.identity is not None
+        serial = device.identity.serial
+        if not device.schema.locked or serial in self._locked_logged:
+            return
+        self._locked_logged.add(serial)
+        for lock in device.schema.locked:
+            LOGGER.info(
+                "%s did not open its %s menu at access level %s; its settings there are not "
+                "shown. %s",
+                device.label,
+                lock.menu.name.lower(),
+                lock.level_name,
+                "It stayed closed with the access code from the options (a wrong code, or a "
+                "menu above the installer level)"
+                if self.session.config.access_code is not None
+                else "An installer may enter an access code in the options",
+            )
+
     # --- polling ---------------------------------------------------------------------
 
     def fields_of(self, device: Device) -> list[int]:
@@ -248,11 +275,13 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                 continue
             fields = self.fields_of(device)
             values: dict[int, float | None] = {}
+            texts: dict[int, str] = {}
             if self.listen_only:
                 values = {f: self.session.value(address, f) for f in fields}
             elif device.online and fields:
                 try:
                     values = await self.session.read_values(address, fields)
+                    texts = await self._read_texts(device, values)
                 except RequestTimeout:
                     pass  # the session marked it offline; logged below
                 except TransportError as err:
@@ -265,8 +294,25 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                     ) from err
             current = self.session.devices.get(address, device)
             self._log_availability(current)
-            devices[device.identity.serial] = DeviceState(current, values)
+            self._log_locked(current)
+            devices[device.identity.serial] = DeviceState(current, values, texts)
         return MasterbusData(connected=True, devices=devices)
+
+    async def _read_texts(
+        self, device: Device, values: Mapping[int, float | None]
+    ) -> dict[int, str]:
+        """The strings the text settings name (their value is a string id)."""
+        texts: dict[int, str] = {}
+        for info in settings(device.schema):
+            string_id = values.get(info.field)
+            if info.visualisation is not Visualisation.TEXT or string_id is None:
+                continue
+            if string_id.is_integer() and 0 <= string_id <= 0xFFFF:
+                try:
+                    texts[info.field] = await self.session.read_text(device.address, int(string_id))
+                except NotSupportedError:
+                    continue
+        return texts
 
     # --- writing ---------------------------------------------------------------------
 
@@ -333,6 +379,7 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
             "connected": self.connected,
             "listen_only": self.listen_only,
             "writes": self.writes,
+            "access_code_set": session.config.access_code is not None,
             "reconnects": self.reconnects,
             "last_error": without_addresses(
                 self.last_error, (self.transport.channel, self.transport.listen)
@@ -356,6 +403,10 @@ class MasterbusCoordinator(DataUpdateCoordinator[MasterbusData]):
                     "serial_number": device.identity.serial if device.identity else None,
                     "firmware": device.identity.firmware if device.identity else None,
                     "polled_fields": self.fields_of(device),
+                    "locked_menus": [
+                        {"menu": lock.menu.name.lower(), "access_level": lock.level_name}
+                        for lock in device.schema.locked
+                    ],
                     "fields": [
                         {
                             "field": info.field,

@@ -14,6 +14,8 @@ class DeviceState:
 
     device: Device
     values: dict[int, float | None] = dataclass_field(default_factory=dict)
+    # Text fields: the string each one's value (a string id) names.
+    texts: dict[int, str] = dataclass_field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -34,6 +36,13 @@ class MasterbusData:
         if state is None or not state.device.online:
             return None
         return state.values.get(field)
+
+    def text(self, serial: str, field: int) -> str | None:
+        """A text field's string; None when unknown or offline."""
+        state = self.devices.get(serial)
+        if state is None or not state.device.online:
+            return None
+        return state.texts.get(field)
 
     def battery_flow(self, serial: str, fields: tuple[int, int]) -> PowerFlow:
         """A shunt's battery voltage, current and power from its (volts, amps) fields.

@@ -8,6 +8,10 @@ fields the device marks writable, and only when the user enabled writes.
 Which fields exist and are polled is the protocol library's (``products``,
 ``policy``); fields of the devices we know are named by translation
 (``known_fields``), the others after the device's words (``labels``).
+Fields of the settings menus become settings: controls in the configuration
+category with writes on, diagnostic readings otherwise, disabled by default
+except a charger's target voltages. Readings, controls and settings share
+the naming and unit helpers, which is why this module is over 300 lines.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from custom_components.offgrid_power.protocol.masterbus import (
     controls_allowed,
     default_fields,
     offered,
+    settings,
     shunt_energy_fields,
     solar_energy_field,
 )
@@ -57,7 +62,7 @@ from custom_components.offgrid_power.switch import OffGridSwitchEntityDescriptio
 from custom_components.offgrid_power.units import UNITS
 
 from .data import MasterbusData
-from .known_fields import state_key, translation_key
+from .known_fields import TARGETS, state_key, translation_key
 from .labels import entity_names
 
 # The units MasterBus entities were first created with: a unit the shared
@@ -74,6 +79,8 @@ def _unit(unit: str) -> tuple[SensorDeviceClass | None, str | None]:
     return None, unit or None
 
 
+# The translation keys of a charger's target voltages.
+TARGET_KEYS = frozenset(TARGETS.values())
 # Translation keys of readings without a device class, for their icons.json
 # icons; the translated name is the device's own field name ("{field}").
 UNIT_ICONS = {"Ah": "masterbus_charge", "kAh": "masterbus_charge", "%": "masterbus_level"}
@@ -102,6 +109,20 @@ class DeviceDescriptions:
         default_factory=list
     )
 
+    def add(self, description: OffGridEntityDescription[MasterbusData]) -> None:
+        """Add one description to its platform's list."""
+        match description:
+            case OffGridSensorEntityDescription() | OffGridEnergySensorEntityDescription():
+                self.sensors.append(description)
+            case OffGridBinarySensorEntityDescription():
+                self.binary_sensors.append(description)
+            case OffGridNumberEntityDescription():
+                self.numbers.append(description)
+            case OffGridSelectEntityDescription():
+                self.selects.append(description)
+            case OffGridSwitchEntityDescription():
+                self.switches.append(description)
+
     def by_platform(self) -> dict[Platform, list[OffGridEntityDescription[MasterbusData]]]:
         """The descriptions per platform."""
         return {
@@ -119,7 +140,13 @@ def _online(serial: str, data: MasterbusData) -> bool:
 
 
 def _raw(serial: str, field: int, data: MasterbusData) -> float | None:
-    return data.value(serial, field)
+    # Six decimals drop float32 noise: 14.4 travels as 14.3999996.
+    value = data.value(serial, field)
+    return None if value is None else round(value, 6)
+
+
+def _text(serial: str, field: int, data: MasterbusData) -> str | None:
+    return data.text(serial, field)
 
 
 def _interpreted(serial: str, info: FieldInfo, data: MasterbusData) -> Any:
@@ -265,6 +292,107 @@ def _precision(step: float | None) -> int | None:
     return digits
 
 
+def _control(
+    serial: str, info: FieldInfo, name: str, known: str | None
+) -> (
+    OffGridSwitchEntityDescription[MasterbusData]
+    | OffGridSelectEntityDescription[MasterbusData]
+    | OffGridNumberEntityDescription[MasterbusData]
+):
+    """The switch, choice or number that writes a writable field."""
+    key, setting = f"{serial}_{info.field}", f"{serial}:{info.field}"
+    if info.visualisation == Visualisation.CHECKBOX:
+        return OffGridSwitchEntityDescription(
+            key=key,
+            available_fn=partial(_online, serial),
+            **_named(name, "masterbus_switch", known),
+            setting_key=setting,
+            is_on_fn=partial(_flag, serial, info),
+        )
+    if info.visualisation == Visualisation.DROPDOWN:
+        return OffGridSelectEntityDescription(
+            key=key,
+            available_fn=partial(_online, serial),
+            **_named(name, "masterbus_choice", known),
+            setting_key=setting,
+            options=_choices(info, known is not None),
+            current_fn=partial(_state if known else _option, serial, info),
+        )
+    device_class, unit = _unit(info.unit)
+    number_class = (
+        None
+        if device_class is None or device_class is SensorDeviceClass.ENERGY
+        else NumberDeviceClass(device_class.value)
+    )
+    return OffGridNumberEntityDescription(
+        key=key,
+        available_fn=partial(_online, serial),
+        **_named(name, None if number_class else "masterbus_setting", known),
+        setting_key=setting,
+        device_class=number_class,
+        native_unit_of_measurement=unit,
+        native_min_value=info.minimum if info.minimum is not None else 0.0,
+        native_max_value=info.maximum if info.maximum is not None else 100_000.0,
+        native_step=round(info.step, 6) if info.step else None,
+        mode=NumberMode.BOX,
+        value_fn=partial(_raw, serial, info.field),
+    )
+
+
+def _reading(
+    serial: str, info: FieldInfo, name: str, known: str | None
+) -> (
+    OffGridBinarySensorEntityDescription[MasterbusData]
+    | OffGridSensorEntityDescription[MasterbusData]
+):
+    """The sensor (or, for a check box, binary sensor) that shows a field."""
+    if info.visualisation == Visualisation.CHECKBOX:
+        return OffGridBinarySensorEntityDescription(
+            key=f"{serial}_{info.field}",
+            available_fn=partial(_online, serial),
+            **_named(name, "masterbus_flag", known),
+            is_on_fn=partial(_flag, serial, info),
+        )
+    return _sensor(serial, info, name, known)
+
+
+def _setting(
+    serial: str, info: FieldInfo, name: str, known: str | None, *, writes: bool
+) -> OffGridEntityDescription[MasterbusData]:
+    """A field of a settings menu: a control (with writes on) or a reading.
+
+    Settings are left to the user to enable, except a charger's target
+    voltages, which the system dashboard draws (and which keep statistics,
+    so its graph can). A sensor cannot be in the configuration category,
+    so a read-only setting is a diagnostic.
+    """
+    target = known in TARGET_KEYS
+    if info.visualisation is Visualisation.TEXT:
+        # Read-only: the reference does not say how a text is written.
+        return OffGridSensorEntityDescription(
+            key=f"{serial}_{info.field}",
+            available_fn=partial(_online, serial),
+            **_named(name, "masterbus_text", known),
+            entity_category=EntityCategory.DIAGNOSTIC,
+            entity_registry_enabled_default=False,
+            value_fn=partial(_text, serial, info.field),
+        )
+    if writes and controls_allowed(info):
+        return replace(
+            _control(serial, info, name, known),
+            entity_category=EntityCategory.CONFIG,
+            entity_registry_enabled_default=target,
+        )
+    reading = _reading(serial, info, name, known)
+    if isinstance(reading, OffGridSensorEntityDescription):
+        reading = replace(reading, state_class=SensorStateClass.MEASUREMENT if target else None)
+    return replace(
+        reading,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=target,
+    )
+
+
 def describe_device(
     serial: str,
     identity: DeviceIdentity,
@@ -277,7 +405,7 @@ def describe_device(
     """Every entity of one device, from its schema and the user's choice."""
     result = DeviceDescriptions()
     names = entity_names(schema)
-    known_keys = _known_keys(identity, offered(schema))
+    known_keys = _known_keys(identity, [*offered(schema), *settings(schema)])
     chosen = set(default_fields(identity, schema) if selected is None else selected)
     # The Solar ChargeMaster's lifetime yield feeds the solar energy counter below,
     # the one the Energy dashboard offers; the device's own reading stays visible
@@ -285,71 +413,18 @@ def describe_device(
     solar = solar_energy_field(identity, schema)
     for info in offered(schema):
         name, known = names[info.field], known_keys.get(info.field)
-        key = f"{serial}_{info.field}"
         if writes and controls_allowed(info):
-            setting = f"{serial}:{info.field}"
-            if info.visualisation == Visualisation.CHECKBOX:
-                result.switches.append(
-                    OffGridSwitchEntityDescription(
-                        key=key,
-                        available_fn=partial(_online, serial),
-                        **_named(name, "masterbus_switch", known),
-                        setting_key=setting,
-                        is_on_fn=partial(_flag, serial, info),
-                    )
-                )
-            elif info.visualisation == Visualisation.DROPDOWN:
-                result.selects.append(
-                    OffGridSelectEntityDescription(
-                        key=key,
-                        available_fn=partial(_online, serial),
-                        **_named(name, "masterbus_choice", known),
-                        setting_key=setting,
-                        options=_choices(info, known is not None),
-                        current_fn=partial(_state if known else _option, serial, info),
-                    )
-                )
-            else:
-                device_class, unit = _unit(info.unit)
-                number_class = (
-                    None
-                    if device_class is None or device_class is SensorDeviceClass.ENERGY
-                    else NumberDeviceClass(device_class.value)
-                )
-                result.numbers.append(
-                    OffGridNumberEntityDescription(
-                        key=key,
-                        available_fn=partial(_online, serial),
-                        **_named(name, None if number_class else "masterbus_setting", known),
-                        setting_key=setting,
-                        device_class=number_class,
-                        native_unit_of_measurement=unit,
-                        native_min_value=info.minimum if info.minimum is not None else 0.0,
-                        native_max_value=info.maximum if info.maximum is not None else 100_000.0,
-                        native_step=info.step or None,
-                        mode=NumberMode.BOX,
-                        value_fn=partial(_raw, serial, info.field),
-                    )
-                )
+            result.add(_control(serial, info, name, known))
             continue
         if info.field not in chosen:
             continue
-        if info.visualisation == Visualisation.CHECKBOX:
-            result.binary_sensors.append(
-                OffGridBinarySensorEntityDescription(
-                    key=key,
-                    available_fn=partial(_online, serial),
-                    **_named(name, "masterbus_flag", known),
-                    is_on_fn=partial(_flag, serial, info),
-                )
-            )
-        else:
-            sensor = _sensor(serial, info, name, known)
-            if info.field == solar:
-                sensor = replace(
-                    sensor, state_class=None, entity_category=EntityCategory.DIAGNOSTIC
-                )
-            result.sensors.append(sensor)
+        reading = _reading(serial, info, name, known)
+        if info.field == solar and isinstance(reading, OffGridSensorEntityDescription):
+            reading = replace(reading, state_class=None, entity_category=EntityCategory.DIAGNOSTIC)
+        result.add(reading)
+    for info in settings(schema):
+        name, known = names[info.field], known_keys.get(info.field)
+        result.add(_setting(serial, info, name, known, writes=writes))
     max_step = max(60.0, 3 * scan_interval)
     if (shunt := shunt_energy_fields(identity, schema)) is not None:
         result.sensors += [

@@ -52,6 +52,18 @@ def transport_config(data: Mapping[str, Any]) -> TransportConfig:
     )
 
 
+# An access code travels as a float32, which holds every integer up to 2**24 exactly.
+MAX_ACCESS_CODE = 2**24
+
+
+def access_code(text: object) -> float | None:
+    """The access code the user typed, as the device takes it; None when absent or not a code."""
+    if not isinstance(text, str) or not text.strip().isdigit():
+        return None
+    code = int(text.strip())
+    return float(code) if code < MAX_ACCESS_CODE else None
+
+
 def selected_fields(entry: OffGridConfigEntry) -> dict[str, list[int]]:
     """The fields to poll per device serial.
 

@@ -112,11 +112,22 @@ FIELDS: dict[tuple[str, str], str] = {
 }
 
 
+# A charger's target voltages (Configuration menu), in any family: the keys the
+# other families' targets have, so the system dashboard draws them the same way.
+TARGETS: dict[tuple[str, str], str] = {
+    ("absorption voltage", "V"): "bulk_charge_voltage",
+    ("float voltage", "V"): "float_charge_voltage",
+}
+
+
 def translation_key(identity: DeviceIdentity, info: FieldInfo) -> str | None:
     """The translation key of a field we know; None keeps the device's own name."""
+    spelled = (info.name.strip().casefold(), info.unit)
+    if spelled in TARGETS:
+        return TARGETS[spelled]
     if identity.family not in KNOWN_FAMILIES:
         return None
-    return FIELDS.get((info.name.strip().casefold(), info.unit))
+    return FIELDS.get(spelled)
 
 
 def state_key(label: str) -> str:

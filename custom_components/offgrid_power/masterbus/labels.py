@@ -7,6 +7,7 @@ from custom_components.offgrid_power.protocol.masterbus import (
     DeviceSchema,
     FieldInfo,
     offered,
+    settings,
 )
 
 from .known_fields import plain_name
@@ -39,7 +40,7 @@ def entity_names(schema: DeviceSchema) -> dict[int, str]:
 
     Only fields without a translation (``known_fields``) show these names.
     """
-    fields = offered(schema)
+    fields = [*offered(schema), *settings(schema)]
     counts: dict[str, int] = {}
     for info in fields:
         counts[info.name] = counts.get(info.name, 0) + 1

@@ -32,6 +32,7 @@ from custom_components.offgrid_power.protocol.masterbus import (
 
 from . import const
 from .const import (
+    CONF_ACCESS_CODE,
     CONF_ENABLE_WRITES,
     CONF_FIELDS,
     CONF_INTERFACE,
@@ -41,7 +42,7 @@ from .const import (
 )
 from .coordinator import MasterbusCoordinator
 from .descriptions import LINK_DESCRIPTION, describe_device
-from .entry import PENDING_CACHE, schema_store, selected_fields, transport_config
+from .entry import PENDING_CACHE, access_code, schema_store, selected_fields, transport_config
 
 READ_PLATFORMS = (Platform.SENSOR, Platform.BINARY_SENSOR)
 CONTROL_PLATFORMS = (Platform.NUMBER, Platform.SELECT, Platform.SWITCH)
@@ -232,6 +233,7 @@ async def async_create_runtime(hass: HomeAssistant, entry: OffGridConfigEntry) -
         listen_only=bool(options.get(CONF_LISTEN_ONLY, False)),
         writes=bool(options.get(CONF_ENABLE_WRITES, False)),
         selection=selection,
+        access_code=access_code(options.get(CONF_ACCESS_CODE)),
     )
     try:
         await coordinator.async_open()

@@ -72,7 +72,8 @@ GOOD_ENTRY: dict[str, Any] = {
     "address": 5,
     "change_counter": 1,
     "identity": {"article": "a", "serial": "s", "name": "MSH", "firmware": "1.00"},
-    "groups": [{"index": 0, "name": "g", "fields": [1]}],
+    "groups": [{"index": 0, "name": "g", "fields": [1], "menu": 2}],
+    "locked": [{"menu": 4, "level": 0}],
     "fields": [
         {
             "field": 1,
@@ -92,26 +93,26 @@ GOOD_ENTRY: dict[str, Any] = {
 @pytest.mark.parametrize(
     "data",
     [
-        {"version": 1, "devices": 7},
-        {"version": 1, "devices": "abc"},
-        {"version": 1, "devices": [None, 1, "x", []]},
-        {"version": 1, "devices": [{**GOOD_ENTRY, "address": math.inf}]},
-        {"version": 1, "devices": [{**GOOD_ENTRY, "address": math.nan}]},
-        {"version": 1, "devices": [{**GOOD_ENTRY, "identity": ["a"]}]},
+        {"version": 2, "devices": 7},
+        {"version": 2, "devices": "abc"},
+        {"version": 2, "devices": [None, 1, "x", []]},
+        {"version": 2, "devices": [{**GOOD_ENTRY, "address": math.inf}]},
+        {"version": 2, "devices": [{**GOOD_ENTRY, "address": math.nan}]},
+        {"version": 2, "devices": [{**GOOD_ENTRY, "identity": ["a"]}]},
         {
-            "version": 1,
+            "version": 2,
             "devices": [
                 {**GOOD_ENTRY, "fields": [{**GOOD_ENTRY["fields"][0], "maximum": math.inf}]}
             ],
         },
         {
-            "version": 1,
+            "version": 2,
             "devices": [
                 {**GOOD_ENTRY, "fields": [{**GOOD_ENTRY["fields"][0], "visualisation": math.inf}]}
             ],
         },
         {
-            "version": 1,
+            "version": 2,
             "devices": [{**GOOD_ENTRY, "groups": [{"index": 1e400, "name": 1, "fields": 3}]}],
         },
     ],
@@ -121,7 +122,7 @@ def test_malformed_cache_data_gives_an_empty_cache(data: object) -> None:
 
 
 def test_a_good_entry_survives_next_to_bad_ones() -> None:
-    data = {"version": 1, "devices": [None, GOOD_ENTRY, {**GOOD_ENTRY, "address": math.inf}]}
+    data = {"version": 2, "devices": [None, GOOD_ENTRY, {**GOOD_ENTRY, "address": math.inf}]}
     assert len(SchemaCache.from_dict(data)) == 1
 
 
@@ -136,7 +137,7 @@ json_like = st.recursive(
 @FUZZ
 @given(st.dictionaries(st.sampled_from(list(GOOD_ENTRY)), json_like, max_size=6))
 def test_fuzz_cache_entries(partial: dict[str, object]) -> None:
-    cache = SchemaCache.from_dict({"version": 1, "devices": [{**GOOD_ENTRY, **partial}]})
+    cache = SchemaCache.from_dict({"version": 2, "devices": [{**GOOD_ENTRY, **partial}]})
     assert len(cache) <= 1
     SchemaCache.from_dict(cache.to_dict())
 
@@ -144,7 +145,7 @@ def test_fuzz_cache_entries(partial: dict[str, object]) -> None:
 @FUZZ
 @given(json_like)
 def test_fuzz_any_cache_data(data: object) -> None:
-    SchemaCache.from_dict({"version": 1, "devices": data})
+    SchemaCache.from_dict({"version": 2, "devices": data})
     SchemaCache.from_dict(data)
 
 

@@ -12,7 +12,8 @@ Modules, one job each:
 - `policy`: which fields a master polls and writes, and the commit-token rule;
 - `session`: the async master (lifecycle, polling, online tracking, housekeeping),
   with `events` (its configuration and events), `discovery` (identity and schema
-  reads) and `writes` (checks before a write, read-back after it);
+  reads), `menus` (the settings menus and the access-level rule) and `writes`
+  (checks before a write, read-back after it);
 - `reader`: frames from a python-can bus to the event loop, a failure once;
 - `bridge`: the ESP32 UDP bridge format and its python-can bus;
 - `usb_reports`: the HID reports of Mastervolt's USB interface; `usb_link`:
@@ -22,6 +23,7 @@ Modules, one job each:
 """
 
 from .cache import CacheEntry, SchemaCache
+from .codec import AccessLevel, Menu
 from .errors import (
     FrameError,
     MasterBusError,
@@ -31,12 +33,21 @@ from .errors import (
     WriteError,
 )
 from .events import ConnectionLost, DeviceUpdated, SessionConfig, SessionEvent, ValueUpdated
-from .models import Device, DeviceIdentity, DeviceSchema, FieldInfo, Group, Visualisation
+from .models import (
+    Device,
+    DeviceIdentity,
+    DeviceSchema,
+    FieldInfo,
+    Group,
+    LockedMenu,
+    Visualisation,
+)
 from .policy import controls_allowed, needs_commit, poll_fields
 from .products import (
     default_fields,
     offered,
     product_name,
+    settings,
     shunt_energy_fields,
     solar_energy_field,
 )
@@ -46,6 +57,7 @@ from .usb_link import AUTO as USB_AUTO, UsbInterface, find_interfaces as find_us
 
 __all__ = [
     "USB_AUTO",
+    "AccessLevel",
     "CacheEntry",
     "ConnectionLost",
     "Device",
@@ -56,8 +68,10 @@ __all__ = [
     "FrameError",
     "Group",
     "Interface",
+    "LockedMenu",
     "MasterBusError",
     "MasterBusSession",
+    "Menu",
     "NotSupportedError",
     "RequestTimeout",
     "SchemaCache",
@@ -79,6 +93,7 @@ __all__ = [
     "open_bus",
     "poll_fields",
     "product_name",
+    "settings",
     "shunt_energy_fields",
     "solar_energy_field",
 ]

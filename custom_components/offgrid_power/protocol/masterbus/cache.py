@@ -5,6 +5,10 @@ caller (Home Assistant stores `to_dict()` in its storage).
 An entry also remembers the address and the announcement's change counter, so
 a device that announces with an unchanged counter needs zero discovery
 requests.
+
+Format 2 added the settings menus (each group's menu, the locked menus). A
+format-1 cache lacks them, so it is treated as stale: it loads as an empty
+cache, and every device is discovered once more.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ import logging
 import math
 from typing import Any
 
-from .models import DeviceIdentity, DeviceSchema, FieldInfo, Group, Visualisation
+from .codec import Menu
+from .models import DeviceIdentity, DeviceSchema, FieldInfo, Group, LockedMenu, Visualisation
 
 _LOGGER = logging.getLogger(__name__)
-CACHE_FORMAT_VERSION = 1
+CACHE_FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +97,11 @@ def _entry_to_dict(entry: CacheEntry) -> dict[str, Any]:
         "change_counter": entry.change_counter,
         "identity": asdict(entry.identity),
         "groups": [
-            {"index": g.index, "name": g.name, "fields": list(g.fields)}
+            {"index": g.index, "name": g.name, "fields": list(g.fields), "menu": int(g.menu)}
             for g in entry.schema.groups
+        ],
+        "locked": [
+            {"menu": int(lock.menu), "level": int(lock.level)} for lock in entry.schema.locked
         ],
         "fields": [
             {
@@ -108,8 +116,16 @@ def _entry_to_dict(entry: CacheEntry) -> dict[str, Any]:
 
 def _entry_from_dict(raw: dict[str, Any]) -> CacheEntry:
     groups = tuple(
-        Group(_integer(g["index"]), str(g["name"]), tuple(_integer(f) for f in g["fields"]))
+        Group(
+            _integer(g["index"]),
+            str(g["name"]),
+            tuple(_integer(f) for f in g["fields"]),
+            Menu(_integer(g["menu"])),
+        )
         for g in raw["groups"]
+    )
+    locked = tuple(
+        LockedMenu(Menu(_integer(lock["menu"])), _integer(lock["level"])) for lock in raw["locked"]
     )
     fields = tuple(
         FieldInfo(
@@ -129,7 +145,7 @@ def _entry_from_dict(raw: dict[str, Any]) -> CacheEntry:
         address=_integer(raw["address"]),
         change_counter=_integer(raw["change_counter"]),
         identity=DeviceIdentity(**{k: str(v) for k, v in raw["identity"].items()}),
-        schema=DeviceSchema(groups, fields),
+        schema=DeviceSchema(groups, fields, locked),
     )
 
 

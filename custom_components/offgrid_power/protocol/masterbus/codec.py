@@ -18,6 +18,7 @@ FirmwareRequest/Reply      07/06    no        82 part [minor major]
 StringIdRequest/Reply      07/06    no        09 kind [sid]
 StringChunkRequest/Reply   07/06    no        30 sid seq [up to 4 chars, NUL ends]
 MenuCountRequest/Reply     07/06    no        08 menu [count u16]
+AccessLevelRequest/Reply   07/06    no        08 19 [level 00 [f32 code]] / 08 19 level 00
 PropertyRejected           06       yes       the first two request bytes echoed
 GroupName/FieldCount/      19/09    no        28|07|03 group(u16) [index] [..]
 GroupField Request/Reply
@@ -32,7 +33,7 @@ NoValue                    10       no        field tab
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from enum import IntEnum
 import struct
 
@@ -68,6 +69,19 @@ class Menu(IntEnum):
     CONFIGURATION = 0x03
     SERVICE = 0x04
     ALL_TABS = 0x3F
+
+
+# The selector of the access-level property (`08 19`): not a menu.
+ACCESS_LEVEL = 0x19
+
+
+class AccessLevel(IntEnum):
+    """A device's access levels (property `08 19`), lowest first."""
+
+    END_USER = 0
+    INSTALLER = 1
+    DISTRIBUTOR = 2
+    SERVICE = 3
 
 
 class SchemaTab(IntEnum):
@@ -271,6 +285,39 @@ class MenuCountReply:
 
     def to_frame(self) -> Frame:
         body = bytes([PropertyOp.MENU_COUNT, self.menu]) + _u16(self.count)
+        return _frame(MessageClass.PROPERTY_REPLY, self.address, body)
+
+
+@dataclass(frozen=True, slots=True)
+class AccessLevelRequest:
+    """Read the access level (no `level`), log in (`level` and `code`) or log out (level 0).
+
+    The code is a secret: it stays out of the repr, and `RecentFrames` keeps
+    only the length of a login frame.
+    """
+
+    address: int
+    level: int | None = None
+    code: float | None = dataclass_field(default=None, repr=False)
+
+    def to_frame(self) -> Frame:
+        body = bytes([PropertyOp.MENU_COUNT, ACCESS_LEVEL])
+        if self.level is not None:
+            body += bytes([self.level, 0])
+            if self.code is not None:
+                body += encode_float(self.code)
+        return _frame(MessageClass.PROPERTY_REQUEST, self.address, body)
+
+
+@dataclass(frozen=True, slots=True)
+class AccessLevelReply:
+    """The device's access level after the request was applied."""
+
+    address: int
+    level: int
+
+    def to_frame(self) -> Frame:
+        body = bytes([PropertyOp.MENU_COUNT, ACCESS_LEVEL, self.level, 0])
         return _frame(MessageClass.PROPERTY_REPLY, self.address, body)
 
 
@@ -558,6 +605,8 @@ Message = (
     | StringChunkReply
     | MenuCountRequest
     | MenuCountReply
+    | AccessLevelRequest
+    | AccessLevelReply
     | PropertyRejected
     | GroupNameRequest
     | GroupNameReply
@@ -599,6 +648,11 @@ def _decode_heartbeat(address: int, metadata: bool, data: bytes) -> Message:
 
 def _decode_property_request(address: int, metadata: bool, data: bytes) -> Message:
     op = data[0] if data else None
+    if op == PropertyOp.MENU_COUNT and data[1:2] == bytes([ACCESS_LEVEL]):
+        _need(data, 2, 4, 8)
+        level = data[2] if len(data) > 2 else None
+        code = decode_float(data[4:8]) if len(data) == 8 else None
+        return AccessLevelRequest(address, level, code)
     if op == PropertyOp.STRING_CHUNK:
         _need(data, 4)
         return StringChunkRequest(address, _U16.unpack_from(data, 1)[0], data[3])
@@ -630,6 +684,9 @@ def _decode_property_reply(address: int, metadata: bool, data: bytes) -> Message
     if op == PropertyOp.STRING_ID:
         _need(data, 4)
         return StringIdReply(address, data[1], _U16.unpack_from(data, 2)[0])
+    if op == PropertyOp.MENU_COUNT and data[1:2] == bytes([ACCESS_LEVEL]):
+        _need(data, 4)
+        return AccessLevelReply(address, data[2])
     if op == PropertyOp.MENU_COUNT and len(data) == 4:
         return MenuCountReply(address, data[1], _U16.unpack_from(data, 2)[0])
     return UnknownMessage(address, MessageClass.PROPERTY_REPLY, metadata, data)

@@ -1,10 +1,11 @@
-"""Reading what a device says about itself: identity, monitoring groups, field metadata.
+"""Reading what a device says about itself: identity, menu groups, field metadata.
 
 The session hands in its two ways of asking: ``ask`` for a reply that must
 come, ``optional`` for one whose absence is normal (optional metadata,
 firmware part 1), and the string catalogue: a device of a catalogued model
 and firmware that passes the spot check is asked only for strings the
-catalogue lacks.
+catalogue lacks. The settings menus after the monitoring menu, and the
+access level they may need, are `menus`'.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from .codec import (
 from .errors import NotSupportedError
 from .learner import format_firmware
 from .matching import Request
+from .menus import MenuWalker
 from .models import DeviceIdentity, DeviceSchema, FieldInfo, Group, Visualisation
 
 MAX_STRING_CHUNKS = 16  # 64 characters; names are at most 16
@@ -57,10 +59,17 @@ type AskOptional = Callable[[Request], Awaitable[Message | None]]
 class SchemaReader:
     """Reads identity and schema with the session's requests."""
 
-    def __init__(self, ask: Ask, optional: AskOptional, catalogue: StringCatalogue) -> None:
+    def __init__(
+        self,
+        ask: Ask,
+        optional: AskOptional,
+        catalogue: StringCatalogue,
+        access_code: float | None = None,
+    ) -> None:
         self._ask = ask
         self._optional = optional
         self._catalogue = catalogue
+        self._menus = MenuWalker(ask, self.group, access_code)
 
     async def identity(self, address: int) -> DeviceIdentity:
         major = minor = 0
@@ -78,6 +87,10 @@ class SchemaReader:
             name=texts[IdentityString.NAME],
             firmware=format_firmware(major, minor),
         )
+
+    async def string(self, address: int, string_id: int) -> str:
+        """One of the device's strings, read now."""
+        return await self._string(address, string_id, {})
 
     async def _string(self, address: int, string_id: int, known: dict[int, str]) -> str:
         if string_id in known:
@@ -110,20 +123,26 @@ class SchemaReader:
     async def schema(self, address: int, identity: DeviceIdentity) -> DeviceSchema:
         strings = await self.known_strings(address, identity)
         count = await self._ask(MenuCountRequest(address, Menu.MONITORING), MenuCountReply)
-        groups: list[Group] = []
-        for group in range(count.count):
-            name = await self._ask(GroupNameRequest(address, group), GroupNameReply)
-            size = await self._ask(FieldCountRequest(address, group), FieldCountReply)
-            members = []
-            for index in range(size.count):
-                member = GroupFieldRequest(address, group, index)
-                members.append((await self._ask(member, GroupFieldReply)).field)
-            label = await self._string(address, name.string_id, strings)
-            groups.append(Group(group, label, tuple(members)))
+        groups = [await self.group(address, index, strings) for index in range(count.count)]
+        settings = await self._menus.walk(address, len(groups), strings)
+        groups += settings.groups
         # The same field can sit in several groups: describe it once.
         field_ids = dict.fromkeys(f for g in groups for f in g.fields)
         fields = [await self.field(address, f, strings) for f in field_ids]
-        return DeviceSchema(tuple(groups), tuple(fields))
+        return DeviceSchema(tuple(groups), tuple(fields), settings.locked)
+
+    async def group(
+        self, address: int, group: int, strings: dict[int, str], menu: Menu = Menu.MONITORING
+    ) -> Group:
+        """One group of a menu: its name and its fields in order."""
+        name = await self._ask(GroupNameRequest(address, group), GroupNameReply)
+        size = await self._ask(FieldCountRequest(address, group), FieldCountReply)
+        members = []
+        for index in range(size.count):
+            member = GroupFieldRequest(address, group, index)
+            members.append((await self._ask(member, GroupFieldReply)).field)
+        label = await self._string(address, name.string_id, strings)
+        return Group(group, label, tuple(members), menu)
 
     async def field(self, address: int, field: int, strings: dict[int, str]) -> FieldInfo:
         async def attribute(kind: Attribute, option: int | None = None) -> float | int | None:

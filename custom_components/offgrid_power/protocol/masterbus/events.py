@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .models import Device
 
@@ -24,6 +24,9 @@ class SessionConfig:
     write_confirm_interval: float = 0.05
     # Least time between two writes to one device (as PowMr's write cooldown).
     write_interval: float = 0.25
+    # The user's installer access code, for menus a device opens only to
+    # installers (see `menus`); a secret, so never in the repr.
+    access_code: float | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

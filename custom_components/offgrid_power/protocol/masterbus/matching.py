@@ -10,6 +10,8 @@ from __future__ import annotations
 from enum import Enum
 
 from .codec import (
+    AccessLevelReply,
+    AccessLevelRequest,
     Attribute,
     Btm3Request,
     Btm3Value,
@@ -41,6 +43,7 @@ Request = (
     | StringIdRequest
     | StringChunkRequest
     | MenuCountRequest
+    | AccessLevelRequest
     | GroupNameRequest
     | FieldCountRequest
     | GroupFieldRequest
@@ -64,7 +67,12 @@ def answer_to(request: Request, message: Message) -> Answer | None:
     if isinstance(message, PropertyRejected):
         head = request.to_frame().data[:2]
         property_request = isinstance(
-            request, FirmwareRequest | StringIdRequest | StringChunkRequest | MenuCountRequest
+            request,
+            FirmwareRequest
+            | StringIdRequest
+            | StringChunkRequest
+            | MenuCountRequest
+            | AccessLevelRequest,
         )
         return (
             Answer.REJECTED
@@ -86,6 +94,8 @@ def _is_reply(request: Request, message: Message) -> bool:
             return (message.string_id, message.sequence) == (request.string_id, request.sequence)
         case MenuCountRequest(), MenuCountReply():
             return message.menu == request.menu
+        case AccessLevelRequest(), AccessLevelReply():
+            return True
         case GroupNameRequest(), GroupNameReply():
             return (message.group, message.tab) == (request.group, request.tab)
         case FieldCountRequest(), FieldCountReply():

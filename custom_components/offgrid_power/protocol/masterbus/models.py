@@ -7,10 +7,11 @@ serial and firmware (see `cache`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass, field as dataclass_field, replace
 from datetime import date, timedelta
 from enum import IntEnum
 
+from .codec import AccessLevel, Menu
 from .ids import format_address
 from .values import decode_date, decode_duration
 
@@ -80,11 +81,26 @@ class FieldInfo:
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """A monitoring group (a page of the display) and its field ids in order."""
+    """A group (a page of a menu on the display) and its field ids in order."""
 
     index: int
     name: str
     fields: tuple[int, ...]
+    menu: Menu = Menu.MONITORING
+
+
+@dataclass(frozen=True, slots=True)
+class LockedMenu:
+    """A menu the device refused to open at the access level it was at."""
+
+    menu: Menu
+    level: int  # an `AccessLevel`, or a code this library does not know
+
+    @property
+    def level_name(self) -> str:
+        """The level's name (``end_user``...), or its number when unknown."""
+        known = {level.value: level.name.lower() for level in AccessLevel}
+        return known.get(self.level, str(self.level))
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +120,15 @@ class DeviceIdentity:
 
 @dataclass(frozen=True, slots=True)
 class DeviceSchema:
-    """Monitoring groups plus every known field, deduplicated by field id."""
+    """The groups of every menu read, plus every known field, deduplicated by field id.
+
+    `locked` lists the menus the device refused at its access level; the
+    groups of the menus before them are complete.
+    """
 
     groups: tuple[Group, ...] = ()
     fields: tuple[FieldInfo, ...] = ()
+    locked: tuple[LockedMenu, ...] = ()
 
     def field(self, field_id: int) -> FieldInfo | None:
         """The description of one field, if known."""
@@ -116,7 +137,12 @@ class DeviceSchema:
     def with_field(self, info: FieldInfo) -> DeviceSchema:
         """A copy that includes (or replaces) one field description."""
         others = tuple(known for known in self.fields if known.field != info.field)
-        return DeviceSchema(self.groups, (*others, info))
+        return replace(self, fields=(*others, info))
+
+    def is_setting(self, field_id: int) -> bool:
+        """A field of a settings menu (Configuration, Service) and of no monitoring group."""
+        menus = {group.menu for group in self.groups if field_id in group.fields}
+        return bool(menus) and Menu.MONITORING not in menus
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .models import DeviceIdentity, DeviceSchema, FieldInfo, Visualisation
-from .products import default_fields, offered, shunt_energy_fields, solar_energy_field
+from .products import default_fields, offered, settings, shunt_energy_fields, solar_energy_field
 
 
 def controls_allowed(info: FieldInfo) -> bool:
@@ -32,7 +32,11 @@ def needs_commit(schema: DeviceSchema, info: FieldInfo) -> bool:
 def poll_fields(
     identity: DeviceIdentity, schema: DeviceSchema, selected: Iterable[int] | None, writes: bool
 ) -> list[int]:
-    """Every field a poll reads: the selection, energy inputs and controls."""
+    """Every field a poll reads: the selection, energy inputs, controls and settings.
+
+    Settings are read on every poll too: they are few, and one changed on the
+    device's own panel shows without a restart.
+    """
     fields = list(default_fields(identity, schema) if selected is None else selected)
     extra: list[int] = []
     if (shunt := shunt_energy_fields(identity, schema)) is not None:
@@ -41,5 +45,6 @@ def poll_fields(
         extra.append(solar)
     if writes:
         extra += [info.field for info in offered(schema) if controls_allowed(info)]
+    extra += [info.field for info in settings(schema)]
     known = {info.field for info in schema.fields}
     return [f for f in dict.fromkeys([*fields, *extra]) if f in known]

@@ -7,6 +7,8 @@ visualisation a device gives each field.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .models import DeviceIdentity, DeviceSchema, FieldInfo, Visualisation
 
 PRODUCTS = {
@@ -69,10 +71,27 @@ def product_name(identity: DeviceIdentity) -> str:
 
 
 def offered(schema: DeviceSchema) -> list[FieldInfo]:
-    """Fields that carry a value, in the device's own group order."""
+    """Readings: fields that carry a value, in the device's own group order.
+
+    The fields of the settings menus alone are `settings`, not readings.
+    """
+    return _in_group_order(
+        schema, (info for info in schema.fields if not schema.is_setting(info.field))
+    )
+
+
+def settings(schema: DeviceSchema) -> list[FieldInfo]:
+    """Fields of the settings menus (Configuration, Service) that carry a value or a text."""
+    fields = (info for info in schema.fields if schema.is_setting(info.field))
+    return _in_group_order(schema, fields, SHOWN | {Visualisation.TEXT})
+
+
+def _in_group_order(
+    schema: DeviceSchema, fields: Iterable[FieldInfo], kinds: frozenset[Visualisation] = SHOWN
+) -> list[FieldInfo]:
     order = {f: i for i, f in enumerate(f for g in schema.groups for f in g.fields)}
     return sorted(
-        (info for info in schema.fields if info.visualisation in SHOWN and info.name),
+        (info for info in fields if info.visualisation in kinds and info.name),
         key=lambda info: order.get(info.field, len(order) + info.field),
     )
 

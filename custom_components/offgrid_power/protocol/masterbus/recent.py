@@ -6,7 +6,9 @@ addresses must not grow memory. Frames that did not decode are kept apart.
 
 The text identifies no installation: the unit-unique 18 bits of the id are
 masked (class, metadata flag and family bits stay), and property replies,
-which carry the serial number four characters at a time, keep only their length.
+which carry the serial number four characters at a time, keep only their length,
+as does an access-level login (the only 8-byte property request: it carries
+the access code).
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ class RecentFrames:
 def _anonymous(frame: Frame) -> str:
     """candump text with the unit bits masked and string payloads reduced to their length."""
     head = f"{frame.can_id & ~_UNIT_BITS:08X}"[:-5] + "*****"
-    if frame.can_id >> 24 == MessageClass.PROPERTY_REPLY:
+    message_class = frame.can_id >> 24
+    if message_class == MessageClass.PROPERTY_REPLY or (
+        message_class == MessageClass.PROPERTY_REQUEST and len(frame.data) == 8
+    ):
         return f"{head}#<{len(frame.data)} bytes>"
     return f"{head}#{frame.data.hex().upper()}"

@@ -138,7 +138,9 @@ class MasterBusSession:
         self._sender = _PacedSender(self.config.min_frame_gap)
         self._last_heartbeat_sent = -math.inf
         self._last_foreign_heartbeat = -math.inf
-        self._schema_reader = SchemaReader(self._ask, self._optional, catalogue)
+        self._schema_reader = SchemaReader(
+            self._ask, self._optional, catalogue, self.config.access_code
+        )
 
     # --- lifecycle ------------------------------------------------------------
 
@@ -243,6 +245,10 @@ class MasterBusSession:
                 continue
         return values
 
+    async def read_text(self, address: int, string_id: int) -> str:
+        """Read one string of a device (a text field's value is a string id)."""
+        return await self._schema_reader.string(address, string_id)
+
     async def read_btm3(self, address: int, field: int) -> float | None:
         """Read one field of the newer 16-bit "Btm3" set."""
         return (await self._ask(Btm3Request(address, field), Btm3Value)).value
@@ -311,12 +317,15 @@ class MasterBusSession:
         device = self._device(address)
         cached = self.cache.by_address(address)
         try:
-            if cached is not None and cached.change_counter == counter:
+            # With an access code, a schema with a locked menu is read again.
+            unlock = self.config.access_code is not None
+            fresh = cached is not None and not (unlock and cached.schema.locked)
+            if cached is not None and fresh and cached.change_counter == counter:
                 self._remember(device, cached.identity, cached.schema)
                 return
             identity = await self._schema_reader.identity(address)
             known = self.cache.by_identity(identity.serial, identity.firmware)
-            if known is not None:
+            if known is not None and not (unlock and known.schema.locked):
                 schema = known.schema
             else:
                 schema = await self._schema_reader.schema(address, identity)
