@@ -303,16 +303,21 @@ class PowmrConfigFlowMixin(ConfigFlow):
     ) -> ConfigFlowResult:
         """Let the user confirm the discovered dongle."""
         data = self._powmr_discovered
+        return self._powmr_confirm(
+            "powmr_zeroconf_confirm",
+            {"name": data[CONF_MDNS_NAME], "host": f"{data[CONF_HOST]}:{data[CONF_PORT]}"},
+            user_input,
+        )
+
+    def _powmr_confirm(
+        self, step_id: str, placeholders: dict[str, str], user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        """Create the discovered entry once the user has confirmed it."""
+        data = self._powmr_discovered
         if user_input is not None:
             return self.async_create_entry(title=entry_title(data), data=data)
         self._set_confirm_only()
-        return self.async_show_form(
-            step_id="powmr_zeroconf_confirm",
-            description_placeholders={
-                "name": data[CONF_MDNS_NAME],
-                "host": f"{data[CONF_HOST]}:{data[CONF_PORT]}",
-            },
-        )
+        return self.async_show_form(step_id=step_id, description_placeholders=placeholders)
 
     async def async_step_mqtt(self, discovery_info: MqttServiceInfo) -> ConfigFlowResult:
         """A PowMr bridge published under one of the manifest's MQTT topics."""
@@ -337,14 +342,8 @@ class PowmrConfigFlowMixin(ConfigFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Let the user confirm the bridge found on MQTT."""
-        data = self._powmr_discovered
-        if user_input is not None:
-            return self.async_create_entry(title=entry_title(data), data=data)
-        self._set_confirm_only()
-        return self.async_show_form(
-            step_id="powmr_mqtt_confirm",
-            description_placeholders={"prefix": data[CONF_TOPIC_PREFIX]},
-        )
+        prefix = self._powmr_discovered[CONF_TOPIC_PREFIX]
+        return self._powmr_confirm("powmr_mqtt_confirm", {"prefix": prefix}, user_input)
 
     async def async_step_powmr_reconfigure(
         self, user_input: dict[str, Any] | None = None
