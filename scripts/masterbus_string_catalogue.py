@@ -26,8 +26,11 @@ from simulators.masterbus.fleet import ten_devices
 
 
 def model_strings(device: SimulatedDevice) -> dict[int, str]:
-    """Every string of the model by id: group and field names, units, option labels."""
-    texts = [name for name, _ in device.groups]
+    """Every string of the model by id: group names of every menu, field names, units, option labels.
+
+    A text field's value is the unit's own (a battery's name), never the model's.
+    """
+    texts = [name for _, name, _ in device.all_groups()]
     for spec in device.fields.values():
         texts += [spec.name, spec.unit, *spec.options]
     return {device.string_id(text): text for text in texts if text}
