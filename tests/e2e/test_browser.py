@@ -125,10 +125,12 @@ async def test_the_system_dashboard_shows_live_values(demo: RunningDemo, tmp_pat
         # The "Now" tiles (state of charge, solar, battery, load, balance) show numbers.
         now = [text.split("\n")[-1] for text in texts[:5]]
         assert all(any(c.isdigit() for c in value) for value in now), texts
-        # The voltage graph draws the absorption and float targets by name.
+        # The voltage graph draws the absorption and float targets by name,
+        # of both chargers (the inverter and the Combi), each line its own.
         voltage = graphs.first
-        await voltage.get_by_text("Absorption target").wait_for()
-        await voltage.get_by_text("Float target").wait_for()
+        for target in ("Absorption target", "Float target"):
+            await voltage.get_by_text(target).first.wait_for()
+            assert await voltage.get_by_text(target).count() == 2
         await screenshot(page, "system-dashboard")
         await screenshot(page, "system-dashboard-full", full_page=True)
 

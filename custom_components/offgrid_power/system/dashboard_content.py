@@ -101,6 +101,18 @@ class _Finder:
             if registered.platform == DOMAIN and registered.translation_key in TARGET_NAMES
         ]
 
+    def named_targets(self, device_ids: Iterable[str]) -> list[TargetVoltage]:
+        """Every device's targets; with two chargers, each line says whose it is."""
+        by_device = {device_id: self.targets(device_id) for device_id in device_ids}
+        by_device = {device_id: found for device_id, found in by_device.items() if found}
+        if len(by_device) < 2:
+            return [target for found in by_device.values() for target in found]
+        return [
+            replace(target, name=f"{target.name} · {self.device_name(device_id)}")
+            for device_id, found in by_device.items()
+            for target in found
+        ]
+
     def problems(self, device_id: str) -> list[str]:
         return [
             registered.entity_id
@@ -146,7 +158,7 @@ async def async_dashboard_content(
     choice = parse_choice(entry.options)
     device_ids = find.device_ids(choice)
     chosen = set(choice.entity_ids)
-    targets = [target for device_id in device_ids for target in find.targets(device_id)]
+    targets = find.named_targets(device_ids)
     sections = []
     for device_id in device_ids:
         values = find.existing(

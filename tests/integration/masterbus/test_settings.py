@@ -8,7 +8,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
@@ -16,7 +16,11 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.offgrid_power.const import CONF_FAMILY, DOMAIN, SYSTEM_KIND
 from custom_components.offgrid_power.protocol.masterbus.codec import ValueWrite
 from custom_components.offgrid_power.protocol.masterbus.values import encode_float
-from custom_components.offgrid_power.system.const import CONF_BATTERY_VOLTAGE
+from custom_components.offgrid_power.system.const import (
+    CONF_BATTERY_VOLTAGE,
+    CONF_SOLAR_SOURCES,
+    CONF_SOURCE_POWER,
+)
 from custom_components.offgrid_power.system.dashboard_content import async_dashboard_content
 from simulators.masterbus import TEST_ACCESS_CODE, MasterBusSimulator
 from tests.integration.secrets import (
@@ -168,5 +172,52 @@ async def test_the_system_dashboard_draws_the_masterbus_targets(
     assert [(t.entity_id, t.name) for t in content.targets] == [
         (entity_id(hass, "sensor", ABSORPTION), "Absorption target"),
         (entity_id(hass, "sensor", FLOAT), "Float target"),
+    ]
+    await unload(hass, entry)
+
+
+async def test_with_two_chargers_each_target_line_says_whose_it_is(
+    hass: HomeAssistant, simulator: MasterBusSimulator
+) -> None:
+    entry = make_entry(hass, bridge_data(simulator))
+    await setup_entry(hass, entry)
+    # A second charger, an inverter whose solar power the system adds up.
+    inverter_entry = MockConfigEntry(domain=DOMAIN, title="Inverter")
+    inverter_entry.add_to_hass(hass)
+    inverter = dr.async_get(hass).async_get_or_create(
+        config_entry_id=inverter_entry.entry_id, identifiers={(DOMAIN, "inverter")}, name="Inverter"
+    )
+    registry = er.async_get(hass)
+    solar, absorption = (
+        registry.async_get_or_create(
+            "sensor",
+            DOMAIN,
+            f"inverter_{key}",
+            device_id=inverter.id,
+            config_entry=inverter_entry,
+            translation_key=key,
+            has_entity_name=True,
+        ).entity_id
+        for key in ("pv_power", "bulk_charge_voltage")
+    )
+    system = MockConfigEntry(
+        domain=DOMAIN,
+        title="Off-grid system",
+        data={CONF_FAMILY: SYSTEM_KIND},
+        options={
+            CONF_BATTERY_VOLTAGE: entity_id(hass, "sensor", f"{COMBI_SERIAL}_6"),
+            CONF_SOLAR_SOURCES: [{CONF_SOURCE_POWER: solar}],
+        },
+    )
+    system.add_to_hass(hass)
+    content = await async_dashboard_content(hass, system)
+    combi = dr.async_get(hass).async_get(
+        registry.async_get(entity_id(hass, "sensor", ABSORPTION)).device_id  # type: ignore[union-attr]
+    )
+    assert combi is not None
+    assert [(t.entity_id, t.name) for t in content.targets] == [
+        (entity_id(hass, "sensor", ABSORPTION), f"Absorption target · {combi.name}"),
+        (entity_id(hass, "sensor", FLOAT), f"Float target · {combi.name}"),
+        (absorption, "Absorption target · Inverter"),
     ]
     await unload(hass, entry)
