@@ -2,6 +2,10 @@
 
 The polled families' sensors read the coordinator's data; Victron's are fed
 by Home Assistant's Bluetooth processors (one value per entity key).
+
+Over 300 lines on purpose: entity classes live in the platform modules, so
+every family's sensor classes (polled, Bluetooth-fed, restored counters) are
+here; the per-family files hold only descriptions.
 """
 
 from __future__ import annotations
