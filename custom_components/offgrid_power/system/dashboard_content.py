@@ -101,17 +101,20 @@ class _Finder:
             if registered.platform == DOMAIN and registered.translation_key in TARGET_NAMES
         ]
 
-    def named_targets(self, device_ids: Iterable[str]) -> list[TargetVoltage]:
-        """Every device's targets; with two chargers, each line says whose it is."""
-        by_device = {device_id: self.targets(device_id) for device_id in device_ids}
-        by_device = {device_id: found for device_id, found in by_device.items() if found}
+    def named_targets(self, device_ids: Iterable[str]) -> dict[str, list[TargetVoltage]]:
+        """The devices' targets by device; with two chargers, each line says whose it is."""
+        by_device = {
+            device_id: found for device_id in device_ids if (found := self.targets(device_id))
+        }
         if len(by_device) < 2:
-            return [target for found in by_device.values() for target in found]
-        return [
-            replace(target, name=f"{target.name} · {self.device_name(device_id)}")
+            return by_device
+        return {
+            device_id: [
+                replace(target, name=f"{target.name} · {self.device_name(device_id)}")
+                for target in found
+            ]
             for device_id, found in by_device.items()
-            for target in found
-        ]
+        }
 
     def problems(self, device_id: str) -> list[str]:
         return [
@@ -166,7 +169,7 @@ async def async_dashboard_content(
             for registered in find.device_entities(device_id)
             if registered.entity_id in chosen
         )
-        device_targets = tuple(t.entity_id for t in find.targets(device_id))
+        device_targets = tuple(t.entity_id for t in targets.get(device_id, ()))
         sections.append(
             DeviceSection(
                 name=find.device_name(device_id),
@@ -183,7 +186,7 @@ async def async_dashboard_content(
         insights=find.existing(find.system_entity(key) for key in INSIGHT_KEYS),
         now=find.existing([choice.battery_soc, *(find.system_entity(key) for key in NOW_KEYS)]),
         battery_voltage=choice.battery_voltage if find.present(choice.battery_voltage) else None,
-        targets=tuple(targets),
+        targets=tuple(target for found in targets.values() for target in found),
         battery_power=find.existing([find.system_entity("battery_power")]),
         solar_sources=find.existing(source.power for source in choice.solar),
         solar_total=find.system_entity("solar_power") if len(choice.solar) > 1 else None,
