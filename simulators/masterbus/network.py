@@ -12,8 +12,10 @@ Every frame goes over one shared "wire" queue: all ports hear it (except the
 connection it came from) and the devices react to frames from masters. With
 `pacing` the wire takes as long as 250 kbit/s would: one frame at a time, each
 ending `frame_seconds` after the previous one ended (or after it was queued,
-when the wire was idle), so a late wake-up of the loop does not stretch the
-bus. `reply_latency` is a device's turnaround: its reply enters the wire that
+when the wire was idle), as `WireClock` keeps it. The frame is handed over
+when the loop wakes after that end; a late wake-up (the loop's timers round
+up to a millisecond, longer than a frame) delays that hand-over but does not
+stretch the bus. `reply_latency` is a device's turnaround: its reply enters the wire that
 long after the request has left it, while other frames keep flowing.
 """
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Iterable
+import math
 import time
 from types import TracebackType
 from typing import Protocol, Self
@@ -56,6 +59,18 @@ def frame_seconds(message: can.Message) -> float:
     """Time an extended frame occupies the wire, with typical bit stuffing."""
     bits = 67 + 8 * len(message.data)
     return bits * 1.2 / MASTERBUS_BITRATE
+
+
+class WireClock:
+    """When each frame on a paced wire ends, in seconds of the monotonic clock."""
+
+    def __init__(self) -> None:
+        self._free_at = -math.inf
+
+    def end_of(self, queued_at: float, duration: float) -> float:
+        """The end of a frame queued at ``queued_at``: after the frame before it, never earlier."""
+        self._free_at = max(self._free_at, queued_at) + duration
+        return self._free_at
 
 
 def _as_can(message: Message) -> can.Message:
@@ -107,7 +122,8 @@ class MasterBusSimulator:
         self._held_changed = asyncio.Event()
         self._slcan: SlcanServer | None = None
         self._bridge: BridgeEndpoint | None = None
-        self._wire: asyncio.Queue[tuple[can.Message, object]] = asyncio.Queue()
+        # Each frame with who sent it and when it was queued.
+        self._wire: asyncio.Queue[tuple[can.Message, object, float]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._started = time.monotonic()
 
@@ -226,28 +242,29 @@ class MasterBusSimulator:
         error = can.Message(
             arbitration_id=0x4, data=bytes([0, 0x10, 0, 0, 0, 0, 0, 0]), is_error_frame=True
         )
-        self._wire.put_nowait((error, self))
+        self._queue(error, self)
 
     # --- the wire ------------------------------------------------------------------
 
     def submit(self, message: can.Message, source: object) -> None:
         """A master puts a frame on the bus."""
-        self._wire.put_nowait((message, source))
+        self._queue(message, source)
 
     def _emit(self, message: Message) -> None:
-        self._wire.put_nowait((_as_can(message), self))
+        self._queue(_as_can(message), self)
+
+    def _queue(self, message: can.Message, source: object) -> None:
+        self._wire.put_nowait((message, source, time.monotonic()))
 
     async def _run_wire(self) -> None:
-        loop = asyncio.get_running_loop()
-        free_at = loop.time()  # when the frame on the wire has been sent
+        clock = WireClock()
         while True:
-            message, source = await self._wire.get()
+            message, source, queued_at = await self._wire.get()
             duration = frame_seconds(message)
             self.wire_frames += 1
             self.wire_seconds += duration
-            if self.pacing:
-                free_at = max(free_at, loop.time()) + duration
-                await asyncio.sleep(free_at - loop.time())
+            if self.pacing and (wait := clock.end_of(queued_at, duration) - time.monotonic()) > 0:
+                await asyncio.sleep(wait)
             for port in self._ports:
                 port.write(message, source)
             if source is not self:

@@ -18,7 +18,7 @@ from custom_components.offgrid_power.protocol.masterbus.bridge import BridgeBus
 from custom_components.offgrid_power.protocol.masterbus.models import FieldInfo, Visualisation
 from custom_components.offgrid_power.protocol.masterbus.values import encode_date
 from simulators.masterbus import MasterBusSimulator
-from simulators.masterbus.network import frame_seconds
+from simulators.masterbus.network import WireClock, frame_seconds
 
 from .conftest import FAST
 
@@ -54,6 +54,15 @@ async def test_simulator_paces_the_wire_at_250_kbits() -> None:
         assert all(frame is not None for frame in frames)
         assert simulator.pacing
     assert elapsed >= 2 * frame_seconds(can.Message(data=bytes(8)))
+
+
+def test_wire_clock_runs_frames_back_to_back_whenever_they_are_handed_over() -> None:
+    clock = WireClock()
+    # Three frames queued at once end one frame time apart, not when the loop got to them.
+    assert [clock.end_of(10.0, 0.5) for _ in range(3)] == [10.5, 11.0, 11.5]
+    # A frame queued while the wire is busy waits for it; one queued later starts then.
+    assert clock.end_of(11.0, 0.5) == 12.0
+    assert clock.end_of(20.0, 0.5) == 20.5
 
 
 # python-can's notifier thread re-raises after reporting the error to the loop.
