@@ -1,36 +1,40 @@
 """Measures what an off-grid system entry adds to the event-loop time of its sources (run by
 bench_system_event_loop).
 
-Each scenario is a fresh Home Assistant with 20 source sensors (battery,
-charger state, seven solar sources with their kWh, AC and DC load), real
-``SensorEntity`` objects that write their state as a family's entities do.
-The same stream of value changes goes through them with no system entry
-("sources") and with a system entry listening to all 20 ("system"): every
-source changes ``RATE`` times a second for ``SECONDS`` seconds of real time,
-so the system's timers (it refreshes at most once a second, writes its counters
-and day figures at most every ten seconds, ticks every thirty) run as they would.
-The loop time is the CPU time of the event loop's thread over the stream,
-every state write, event, listener and timer included; the waits between
-rounds are not loop time.
+One Home Assistant with 20 source sensors (battery, charger state, seven
+solar sources with their kWh, AC and DC load), real ``SensorEntity`` objects
+that write their state as a family's entities do, and Off-Grid Power set up.
+One stream of value changes goes through them in windows, alternately with
+no system entry ("sources") and with a system entry listening to all 20
+("system", set up before its window and removed after it): every source
+changes ``RATE`` times a second for ``SECONDS`` seconds of real time per
+window, so the system's timers (it refreshes at most every two seconds, and
+its thirty-second tick writes its counters and day figures) run as they
+would. The loop time is the CPU time of the event loop's thread over a
+window, every state write, event, listener and timer included; the waits
+between rounds are not loop time.
 
 How the measurement keeps its noise well below the 5 % it judges:
 
-* The window starts ``SETTLE_SECONDS`` after the system entry's setup, in
-  both scenarios alike: by then the registries have written what the setup
-  added (they save 10 s after a change) and the system has written its
+* Both scenarios run in the same interpreter and Home Assistant, so the
+  difference is the system entry alone: not a process's memory layout, hash
+  seed or imports, nor what Off-Grid Power loads with it (Bluetooth, USB).
+* A window starts ``SETTLE_SECONDS`` after the system entry's setup or
+  removal, in both scenarios alike: by then the registries have written what
+  changed (they save 10 s after a change) and the system has written its
   figures once. Setting up is a one-off, not the cost of listening.
-* ``gc.collect()`` right before the window, so no scenario starts with the
-  other's garbage (or its own setup's) to collect inside the window; the
-  collections the stream itself causes stay in.
+* ``gc.collect()`` right before the window, so no window collects the
+  garbage of what came before it; the collections the stream itself causes
+  stay in.
 * The stream's values are computed before the window, and nothing but the
   sources' writes and the loop's own waits runs per round (no
   ``async_block_till_done``, a test helper no installation runs): the
   benchmark's own work would otherwise swell both figures alike and shrink
   the ratio.
-* The machine is shared, so one scenario's figure moves with the load from
-  one run to the next. The scenarios run in ``PAIRS`` pairs, one right after
-  the other, taking turns at going first; what counts is each pair's ratio,
-  and the median of those (`bench_system_event_loop`).
+* The machine is shared, so one window's figure moves with the load. The
+  scenarios run in ``PAIRS`` pairs, one right after the other, taking turns
+  at going first; what counts is each pair's ratio, and the median of those
+  (`bench_system_event_loop`).
 
 Prints one JSON object: microseconds of loop time per source state change,
 by scenario, in the order of the pairs.
@@ -39,7 +43,9 @@ by scenario, in the order of the pairs.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable, Iterator
 import gc
+from itertools import count, islice
 import json
 import math
 import sys
@@ -48,11 +54,12 @@ from typing import Any
 
 from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, SensorStateClass
 from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry, MockEntityPlatform
 
 from custom_components.offgrid_power.const import CONF_FAMILY, DOMAIN, SYSTEM_KIND
 
-from .worker import home_assistant, interleaved
+from .worker import home_assistant, scratch_config_dir
 
 SOLAR_SOURCES = 7
 # Changes per source per second: Bluetooth devices send about one reading a second;
@@ -146,7 +153,7 @@ def _value(source: Source, step: int) -> Value:
     return round(300 + 250 * wave, 1)
 
 
-def _stream(sources: list[Source], steps: range) -> list[list[tuple[Source, Value]]]:
+def _stream(sources: list[Source], steps: Iterable[int]) -> list[list[tuple[Source, Value]]]:
     """The writes of every round, worked out in advance."""
     return [[(source, _value(source, step)) for source in sources] for step in steps]
 
@@ -163,39 +170,51 @@ async def _run(hass: HomeAssistant, stream: list[list[tuple[Source, Value]]]) ->
     await hass.async_block_till_done()
 
 
-async def _measure(scenario: str, config_dir: str) -> float:
-    """Microseconds of loop time per source state change in one fresh Home Assistant."""
-    async with home_assistant(config_dir) as hass:
-        sources = _sources()
-        platform = MockEntityPlatform(hass, domain="sensor", platform_name="bench")
-        await platform.async_add_entities(sources)
-        settle = FIRST_ROUNDS + RATE * SETTLE_SECONDS
-        steps = range(settle + ROUNDS)
-        await _run(hass, _stream(sources, steps[:FIRST_ROUNDS]))
-        if scenario == "system":
-            entry = MockConfigEntry(
-                domain=DOMAIN, data={CONF_FAMILY: SYSTEM_KIND}, options=_options(sources)
-            )
-            entry.add_to_hass(hass)
-            assert await hass.config_entries.async_setup(entry.entry_id)
-            await hass.async_block_till_done()
-        await _run(hass, _stream(sources, steps[FIRST_ROUNDS:settle]))
-        window = _stream(sources, steps[settle:])
-        gc.collect()
-        # The loop runs in this thread: its CPU time is the loop's busy time.
-        start = time.thread_time()
-        await _run(hass, window)
-        elapsed = time.thread_time() - start
-        if scenario == "system" and len(hass.states.async_all()) <= len(sources):
+async def _measure(
+    hass: HomeAssistant, sources: list[Source], scenario: str, steps: Iterator[int]
+) -> float:
+    """Microseconds of loop time per source state change, with or without a system entry."""
+    entry = None
+    if scenario == "system":
+        entry = MockConfigEntry(
+            domain=DOMAIN, data={CONF_FAMILY: SYSTEM_KIND}, options=_options(sources)
+        )
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    await _run(hass, _stream(sources, islice(steps, RATE * SETTLE_SECONDS)))
+    window = _stream(sources, islice(steps, ROUNDS))
+    gc.collect()
+    # The loop runs in this thread: its CPU time is the loop's busy time.
+    start = time.thread_time()
+    await _run(hass, window)
+    elapsed = time.thread_time() - start
+    if entry is not None:
+        if len(hass.states.async_all()) <= len(sources):
             raise RuntimeError("the system entry created no entities")
+        # Removed, not only unloaded: the next system window starts from a first setup.
+        await hass.config_entries.async_remove(entry.entry_id)
+        await hass.async_block_till_done()
     return elapsed / (len(window) * len(sources)) * 1e6
 
 
 async def main() -> dict[str, Any]:
+    figures: dict[str, list[float]] = {scenario: [] for scenario in SCENARIOS}
+    with scratch_config_dir() as path:
+        async with home_assistant(path) as hass:
+            sources = _sources()
+            platform = MockEntityPlatform(hass, domain="sensor", platform_name="bench")
+            await platform.async_add_entities(sources)
+            steps = count()
+            await _run(hass, _stream(sources, islice(steps, FIRST_ROUNDS)))
+            assert await async_setup_component(hass, DOMAIN, {})
+            for pair in range(PAIRS):
+                for scenario in SCENARIOS if pair % 2 == 0 else SCENARIOS[::-1]:
+                    figures[scenario].append(await _measure(hass, sources, scenario, steps))
     return {
-        "state_changes": ROUNDS * len(_sources()),
-        "changes_per_second": RATE * len(_sources()),
-        "microseconds_per_state_change": await interleaved(SCENARIOS, PAIRS, _measure),
+        "state_changes": ROUNDS * len(sources),
+        "changes_per_second": RATE * len(sources),
+        "microseconds_per_state_change": figures,
     }
 
 

@@ -149,6 +149,15 @@ def test_midnight_starts_a_new_day_and_keeps_yesterday(insights: DayInsights) ->
     assert insights.source("mppt1").relative_performance == pytest.approx(100 * 25 / 72, abs=1)
 
 
+def test_a_new_day_starts_at_local_midnight(insights: DayInsights) -> None:
+    assert not insights.is_new_day(local(DAY, 12))  # nothing seen yet: no day to end
+    insights.observe(Plant().sample(local(DAY, 23, 59)))
+
+    assert not insights.is_new_day(local(DAY, 23, 59) + timedelta(seconds=59))
+    # Midnight in Amsterdam is 22:00 UTC in summer: the UTC date has not changed yet.
+    assert insights.is_new_day(local(DAY + timedelta(days=1), 0))
+
+
 def test_relative_performance_is_against_the_best_of_14_days(insights: DayInsights) -> None:
     plant = Plant()
     first = DAY - timedelta(days=20)

@@ -1,26 +1,30 @@
 """The system runtime: listens to the chosen entities and keeps the system's values.
 
 A state change of a chosen entity schedules a refresh (right away, or at most
-once a second under a burst); the refresh reads every source whose state
+every two seconds under a burst); the refresh reads every source whose state
 object changed into a `Reading`, builds a `SystemSample`, feeds the energy
 counters and the day's insights, and tells its entities, which write a state
-only when their value changed. The live power values follow every refresh;
-the counters and the day's figures at most every `FIGURES_INTERVAL`. A timer
-keeps the counters integrating while the sources hold a steady value (Home
-Assistant fires no event for an unchanged state) and starts the new day at
-local midnight.
+only when their value changed. The live power values follow every refresh.
+The counters and the day's figures are written by the `TICK` (every 30 s),
+which also keeps the counters integrating while the sources hold a steady
+value (Home Assistant fires no event for an unchanged state), and at local
+midnight, which starts the new day. The sources' own kWh sensors are read
+with the figures: they feed only the counters and the day's yields, which
+show no sooner.
 
 Event-loop cost (the issue's "Speed" requirement, `make bench`): the sources
 of a busy system change many times a second, so nothing may run per change.
 The runtime listens for a state change only while no refresh is pending: the
 first change schedules one and stops listening, the refresh compares the
 state objects and listens again. Between refreshes the sources' changes cost
-the system nothing. It listens on the bus with an entity-id filter rather
-than through `async_track_state_change_event`, whose dispatch is deferred to
-the next loop iteration: a polled device writing all its sources at once
-would queue one dispatch per source before the first could stop the
-listening. The filter runs in the state write and stops at the first match.
-Its timers are plain loop timers: one is set per refresh.
+the system nothing; a refresh reads only the power, voltage, charge and
+charger sources (the kWh sources wait for the tick). It listens on the bus
+with an entity-id filter rather than through `async_track_state_change_event`,
+whose dispatch is deferred to the next loop iteration: a polled device
+writing all its sources at once would queue one dispatch per source before
+the first could stop the listening. The filter runs in the state write and
+stops at the first match.
+Its timer is a plain loop timer, set per refresh.
 """
 
 from __future__ import annotations
@@ -79,6 +83,9 @@ from .solar_total import SolarTotal
 
 # Steady sources send no events: integrate the held values this often, and
 # never bridge more than MAX_STEP without a sample (Home Assistant was down).
+# Counters and day figures change with every sample but are read over minutes
+# and hours (statistics, "today"): their entities are written on this tick
+# only, which keeps their state writes (and recorder rows) few.
 TICK: Final = timedelta(seconds=30)
 ENERGY_MAX_STEP_SECONDS: Final = 90.0
 # A source's own kWh counter cannot plausibly grow faster than this.
@@ -87,11 +94,9 @@ STORE_VERSION: Final = 1
 SAVE_DELAY_SECONDS: Final = 10.0
 # Bursts of state changes (every source of a polled device at once, a flood of
 # Bluetooth advertisements) become one refresh and one round of state writes.
-MIN_REFRESH_INTERVAL: Final = timedelta(seconds=1)
-# Counters and day figures change with every sample but are read over minutes
-# and hours (statistics, "today"): their entities are written at most this
-# often, which keeps their state writes (and recorder rows) few.
-FIGURES_INTERVAL: Final = timedelta(seconds=10)
+# Two seconds keep the live values live (a Victron sensor writes a small change
+# every 10 s) and the system's share of the event loop small (`make bench`).
+MIN_REFRESH_INTERVAL: Final = timedelta(seconds=2)
 
 
 # Not a state: a source not read yet.
@@ -142,7 +147,10 @@ class SystemRuntime(OffGridRuntime):
         self._entity_ids = self.choice.entity_ids
         self._watched = frozenset(self._entity_ids)
         self._battery_entities = self.choice.battery_entities
-        self._sources = self._how_to_read_each_entity()
+        sources = self._how_to_read_each_entity()
+        # kWh sensors feed only the figures: they are read when those are written.
+        self._live_sources = tuple(s for s in sources if s.counter is None)
+        self._energy_sources = tuple(s for s in sources if s.counter is not None)
         # Per solar source: its key, power entity, and the counter its power feeds
         # (None when the source has a kWh sensor of its own).
         self._solar = tuple(
@@ -160,8 +168,6 @@ class SystemRuntime(OffGridRuntime):
         self._stop_listening: CALLBACK_TYPE | None = None
         self._last_refresh = dt_util.utcnow() - MIN_REFRESH_INTERVAL
         self._scheduled: asyncio.Handle | None = None
-        self._figures_written = dt_util.utcnow() - FIGURES_INTERVAL
-        self._figures_timer: asyncio.TimerHandle | None = None
 
     def _how_to_read_each_entity(self) -> tuple[_Source, ...]:
         """Every chosen entity with what it is read as, worked out once."""
@@ -201,11 +207,12 @@ class SystemRuntime(OffGridRuntime):
         hass = self.hass
         self._check_battery_entities()
         self._unsubscribe += [
-            async_track_time_interval(hass, self._on_tick, TICK),
+            # Home Assistant stopping does not unload the entry: the tick stops with it.
+            async_track_time_interval(hass, self._on_tick, TICK, cancel_on_shutdown=True),
             async_track_time_change(hass, self._on_tick, hour=0, minute=0, second=0),
             hass.bus.async_listen(er.EVENT_ENTITY_REGISTRY_UPDATED, self._on_registry_update),
         ]
-        self._refresh(dt_util.utcnow())
+        self._refresh(dt_util.utcnow(), figures=True)
         # A dashboard made before the user chose other entities follows the new choice.
         self.entry.async_create_task(hass, async_follow_choice(hass, self.entry))
 
@@ -217,7 +224,6 @@ class SystemRuntime(OffGridRuntime):
         if self._stop_listening is not None:
             self._stop_listening()
             self._stop_listening = None
-        self._cancel_figures_timer()
         await self._store.async_save(self._to_store())
 
     def async_add_platform_entities(
@@ -241,7 +247,7 @@ class SystemRuntime(OffGridRuntime):
 
     @callback
     def async_add_listener(self, update: Callable[[], None], *, live: bool) -> CALLBACK_TYPE:
-        """Call ``update`` after every refresh (``live``) or when the figures are written.
+        """Call ``update`` after every refresh (``live``) or when the figures are written (the tick).
 
         Returns the remover.
         """
@@ -310,11 +316,11 @@ class SystemRuntime(OffGridRuntime):
 
     # -- values ----------------------------------------------------------
 
-    def _read_changed(self, at: float) -> None:
-        """Read the sources whose state object changed since the last refresh."""
+    def _read_changed(self, sources: tuple[_Source, ...], at: float) -> None:
+        """Read those of ``sources`` whose state object changed since they were last read."""
         get, seen, readings = self.hass.states.get, self._seen, self.readings
         battery_appeared_or_removed = False
-        for entity_id, charger, quantity, counter in self._sources:
+        for entity_id, charger, quantity, counter in sources:
             state = get(entity_id)
             previous = seen.get(entity_id, _UNSEEN)
             if state is previous:
@@ -326,7 +332,7 @@ class SystemRuntime(OffGridRuntime):
             if quantity is not None:
                 reading = readings[entity_id] = read_number(state, quantity)
                 if counter is not None:
-                    # A kWh sensor is fed when it changes, not on every tick: its
+                    # A kWh sensor is fed when it changed, not on every tick: its
                     # plausibility bound is the growth since its previous change.
                     counter.add(reading.value, at)
             if previous is not _UNSEEN and (previous is None) != (state is None):
@@ -356,11 +362,19 @@ class SystemRuntime(OffGridRuntime):
 
     @callback
     def _refresh(self, now: datetime, *, figures: bool = False) -> None:
-        """Read the sources that changed, then feed the counters and insights."""
+        """Read the sources that changed, feed the counters and insights, tell the entities.
+
+        With ``figures`` (the tick, midnight, the start) the kWh sources are
+        read and the counters' and day figures' entities written too; the
+        first refresh of a new day is one, so the day that ends keeps its yield.
+        """
         self._cancel_scheduled_refresh()
         self._last_refresh = now
+        figures = figures or self.insights.is_new_day(now)
         at = counter_time(self.hass)
-        self._read_changed(at)
+        self._read_changed(self._live_sources, at)
+        if figures:
+            self._read_changed(self._energy_sources, at)
         self._listen()
         choice, counters, value = self.choice, self.counters, self.value
         battery = self._battery_power()
@@ -373,7 +387,8 @@ class SystemRuntime(OffGridRuntime):
             if counter is not None:
                 counter.add(solar[key], at)
         source_energy = {key: counters[key].total_kwh for key, _, _ in self._solar}
-        self.solar_total.update(source_energy)
+        if figures:
+            self.solar_total.update(source_energy)
         self.sample = SystemSample(
             at=now,
             battery_voltage=value(choice.battery_voltage),
@@ -388,31 +403,9 @@ class SystemRuntime(OffGridRuntime):
         self.insights.observe(self.sample)
         for update in list(self._live_listeners):
             update()
-        due = self._figures_written + FIGURES_INTERVAL
-        if figures or now >= due:
-            self._write_figures()
-        elif self._figures_timer is None:
-            self._figures_timer = self.hass.loop.call_later(
-                (due - now).total_seconds(), self._on_figures_due
-            )
-
-    @callback
-    def _on_figures_due(self) -> None:
-        self._figures_timer = None
-        self._write_figures()
-
-    @callback
-    def _cancel_figures_timer(self) -> None:
-        if self._figures_timer is not None:
-            self._figures_timer.cancel()
-            self._figures_timer = None
-
-    @callback
-    def _write_figures(self) -> None:
-        self._cancel_figures_timer()
-        self._figures_written = dt_util.utcnow()
-        for update in list(self._figure_listeners):
-            update()
+        if figures:
+            for update in list(self._figure_listeners):
+                update()
 
     # -- persistence -----------------------------------------------------
 

@@ -29,6 +29,7 @@ from custom_components.offgrid_power.system.const import (
     CONF_SOURCE_ENERGY,
     CONF_SOURCE_POWER,
 )
+from custom_components.offgrid_power.system.runtime import MIN_REFRESH_INTERVAL
 from tests.system.profile import Moment, moment
 
 SOC = "sensor.shunt_soc"
@@ -196,9 +197,9 @@ def system_state(hass: HomeAssistant, entry: MockConfigEntry, key: str) -> str:
 async def settle(hass: HomeAssistant) -> None:
     """Let the system handle the state changes written so far.
 
-    It refreshes at most once a second, so once the state changes have reached
-    it the clock is moved past that.
+    It refreshes at most every `MIN_REFRESH_INTERVAL`, so once the state
+    changes have reached it the clock is moved past that.
     """
     await hass.async_block_till_done()
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
+    async_fire_time_changed(hass, dt_util.utcnow() + MIN_REFRESH_INTERVAL + timedelta(seconds=1))
     await hass.async_block_till_done()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE
@@ -17,6 +15,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.offgrid_power.const import DOMAIN
+from custom_components.offgrid_power.system.runtime import MIN_REFRESH_INTERVAL, TICK, SystemRuntime
 from tests.devices import device_with_identifier
 
 from .conftest import night, set_sources, settle, system_state
@@ -90,20 +89,37 @@ async def test_a_burst_of_changes_is_one_refresh(
     assert float(solar_writes[0].data["new_state"].state) == 1000
 
 
-async def test_day_figures_follow_the_live_values_within_ten_seconds(
+async def test_day_figures_follow_the_live_values_on_the_tick(
     hass: HomeAssistant, system_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
 ) -> None:
     night(hass)
     assert await hass.config_entries.async_setup(system_entry.entry_id)
     await hass.async_block_till_done()
 
-    freezer.tick(timedelta(seconds=2))
+    freezer.tick(MIN_REFRESH_INTERVAL)
     set_sources(hass, ac=600, voltage=25.0)
     await settle(hass)
-    # The live value at once; the day's figures are written at most every 10 s.
+    # The live value at once; the day's figures are written on the 30 s tick.
     assert float(system_state(hass, system_entry, "load_power")) == 630
     assert float(system_state(hass, system_entry, "battery_min_voltage")) == 25.6
 
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
+    async_fire_time_changed(hass, dt_util.utcnow() + TICK)
     await hass.async_block_till_done()
     assert float(system_state(hass, system_entry, "battery_min_voltage")) == 25.0
+
+
+async def test_the_tick_stops_when_home_assistant_stops(
+    hass: HomeAssistant, system_entry: MockConfigEntry
+) -> None:
+    night(hass)
+    assert await hass.config_entries.async_setup(system_entry.entry_id)
+    await hass.async_block_till_done()
+    runtime = system_entry.runtime_data
+    assert isinstance(runtime, SystemRuntime)
+    refreshed = runtime.sample.at
+
+    # Stopping does not unload the entry; its tick must not outlive Home Assistant.
+    await hass.async_stop()
+    async_fire_time_changed(hass, dt_util.utcnow() + 2 * TICK)
+    await hass.async_block_till_done()
+    assert runtime.sample.at == refreshed

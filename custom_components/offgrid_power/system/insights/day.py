@@ -118,10 +118,9 @@ class DayInsights:
         self._extremes(sample)
         self._transitions(sample)
 
-    def roll_if_new_day(self, now: datetime, sample: SystemSample) -> None:
-        """Start a new day at local midnight even when no source changes."""
-        if self.day is not None and now.astimezone(self.tz).date() > self.day:
-            self.observe(sample)
+    def is_new_day(self, now: datetime) -> bool:
+        """Whether ``now`` is past the current day's local midnight."""
+        return self.day is not None and now.astimezone(self.tz).date() > self.day
 
     def _roll(self, day: date, sample: SystemSample) -> None:
         # Energy counted up to this sample still belongs to the day that ends.
