@@ -4,9 +4,9 @@ The measurement runs in a fresh interpreter (``system_event_loop_worker``,
 which says how it is taken). The figure is the loop time per source state
 change with the system entry listening, against the same stream with no
 system entry, in the same Home Assistant; the target is at most 5 % more.
-The worker runs the two as pairs on a shared machine: the ratio is the median of the pairs' ratios
-(``ours`` is the sources' median time that ratio over), and the record's
-detail gives the lowest and highest pair.
+The worker runs the two as pairs on a shared machine: the ratio is the
+median of the pairs' ratios (``ours`` is the sources' median time that ratio
+over), and the record's detail gives the lowest and highest pair.
 
 The system's cost is per refresh (at most one every two seconds, and its
 figure writes every thirty), not per source change: with sources that change

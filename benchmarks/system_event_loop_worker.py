@@ -14,7 +14,9 @@ would. The loop time is the CPU time of the event loop's thread over a
 window, every state write, event, listener and timer included; the waits
 between rounds are not loop time.
 
-How the measurement keeps its noise well below the 5 % it judges:
+How the measurement keeps its noise down (on a shared virtual machine a
+single pair still varies by about a tenth either way, more than the 5 % it
+judges: the median over the pairs is what counts):
 
 * Both scenarios run in the same interpreter and Home Assistant, so the
   difference is the system entry alone: not a process's memory layout, hash
