@@ -15,8 +15,9 @@ ending `frame_seconds` after the previous one ended (or after it was queued,
 when the wire was idle), as `WireClock` keeps it. The frame is handed over
 when the loop wakes after that end; a late wake-up (the loop's timers round
 up to a millisecond, longer than a frame) delays that hand-over but does not
-stretch the bus. `reply_latency` is a device's turnaround: its reply enters the wire that
-long after the request has left it, while other frames keep flowing.
+stretch the bus. `reply_latency` is a device's turnaround: its reply enters
+the wire that long after the request has left it, while other frames keep
+flowing.
 """
 
 from __future__ import annotations

@@ -23,8 +23,7 @@ with an entity-id filter rather than through `async_track_state_change_event`,
 whose dispatch is deferred to the next loop iteration: a polled device
 writing all its sources at once would queue one dispatch per source before
 the first could stop the listening. The filter runs in the state write and
-stops at the first match.
-Its timer is a plain loop timer, set per refresh.
+stops at the first match. Its timer is a plain loop timer, set per refresh.
 """
 
 from __future__ import annotations
